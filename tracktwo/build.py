@@ -1,0 +1,121 @@
+"""Build: validate, reason, and write the dataset as N-Quads, atomically.
+
+One named graph per input file, plus the reasoner's inferences in their own graph. The
+build is skipped when no input changed (content hash) unless forced. The file is written
+to a temporary name and renamed into place, so an interrupted build leaves the previous
+one intact and usable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Dataset
+
+from . import __version__
+from .errors import TrackTwoError
+from .load import Project
+from .namespaces import INFERRED_GRAPH, bind_prefixes
+from .reason import REASONER_VERSION
+from .validate import Report, validate
+
+DATASET_FILE = "tracktwo.nq"
+MANIFEST_FILE = "manifest.json"
+
+
+class BuildFailed(TrackTwoError):
+    def __init__(self, report: Report):
+        self.report = report
+        super().__init__(f"build stopped: validation found {len(report.problems)} problem(s); "
+                         "the previous build, if any, is unchanged")
+
+
+@dataclass
+class BuildResult:
+    skipped: bool
+    path: Path
+    seconds: float
+    quads: int
+    graphs: int
+    reasoned_cases: int = 0
+    cache_hits: int = 0
+
+
+def input_digest(project: Project) -> str:
+    h = hashlib.sha256(f"{__version__}/{REASONER_VERSION}".encode())
+    for path in [*project.data_paths(), project.shapes]:
+        h.update(project.relative(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def dataset_path(project: Project) -> Path:
+    return project.build_dir / DATASET_FILE
+
+
+def read_manifest(project: Project) -> dict | None:
+    try:
+        return json.loads((project.build_dir / MANIFEST_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def build(project: Project, force: bool = False) -> BuildResult:
+    started = time.perf_counter()
+    digest = input_digest(project)
+    target = dataset_path(project)
+    manifest = read_manifest(project)
+    if not force and manifest and manifest.get("digest") == digest and target.is_file():
+        return BuildResult(True, target, time.perf_counter() - started, manifest["quads"], manifest["graphs"])
+
+    report = validate(project)
+    if not report.ok:
+        raise BuildFailed(report)
+
+    dataset = bind_prefixes(Dataset())
+    for f in report.parsed:
+        graph = dataset.graph(f.graph_iri)
+        for triple in f.graph:
+            graph.add(triple)
+    inferred = dataset.graph(INFERRED_GRAPH)
+    for triple in sorted(report.inferred):
+        inferred.add(triple)
+
+    lines = sorted(set(dataset.serialize(format="nquads").splitlines()))
+    atomic_write(target, (line + "\n" for line in lines if line.strip()))
+    graphs = len(report.parsed) + 1
+    seconds = time.perf_counter() - started
+    atomic_write(project.build_dir / MANIFEST_FILE, [json.dumps({
+        "digest": digest, "quads": len(lines), "graphs": graphs, "seconds": round(seconds, 2),
+        "files": [f.name for f in report.parsed], "inferred": len(report.inferred),
+        "graph_iris": [str(f.graph_iri) for f in report.parsed] + [str(INFERRED_GRAPH)],
+    }, indent=2) + "\n"])
+    return BuildResult(False, target, seconds, len(lines), graphs, report.reasoned_cases, report.cache_hits)
+
+
+def atomic_write(target: Path, chunks) -> None:
+    """Write chunks to a temporary file beside target, then rename it into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as out:
+            for chunk in chunks:
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def require_build(project: Project) -> Path:
+    path = dataset_path(project)
+    if not path.is_file():
+        raise TrackTwoError(f"{project.relative(path)}: no built dataset; run `tracktwo build` first")
+    return path
+

@@ -1,0 +1,170 @@
+"""The tracktwo command line: validate, build, export, sparql, stats, serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+from .build import BuildFailed, build, require_build
+from .errors import TrackTwoError
+from .load import Project
+from .namespaces import bind_prefixes
+from .sparql import FORMATS, run, with_prologue
+from .store import BACKENDS, open_repository
+from .validate import validate
+
+EXPORT_FORMATS = {"ttl": "turtle", "nt": "nt", "nq": "nquads", "trig": "trig", "jsonld": "json-ld"}
+
+
+def cmd_validate(args) -> int:
+    project = Project.at(args.root, args.files or None)
+    report = validate(project, reason=not args.no_reason)
+    if args.format == "json":
+        print(json.dumps(report.as_json(), indent=2))
+    else:
+        for problem in report.problems:
+            print(problem)
+        if report.ok:
+            reasoned = "" if args.no_reason else f", OWL-consistent ({report.reasoned_cases} case(s) reasoned, {report.cache_hits} from cache)"
+            print(f"ok: {report.files} files valid (Turtle, SHACL){reasoned}")
+        else:
+            print(f"{len(report.problems)} problem(s) in {report.files} files", file=sys.stderr)
+    return 0 if report.ok else 1
+
+
+def cmd_build(args) -> int:
+    project = Project.at(args.root)
+    try:
+        result = build(project, force=args.force)
+    except BuildFailed as failed:
+        for problem in failed.report.problems:
+            print(problem)
+        raise
+    where = project.relative(result.path)
+    if result.skipped:
+        print(f"up to date: {where} ({result.quads} quads); use --force to rebuild")
+    else:
+        print(f"built {where}: {result.quads} quads in {result.graphs} graphs, "
+              f"{result.reasoned_cases} case(s) reasoned ({result.cache_hits} from cache), {result.seconds:.1f} s")
+    return 0
+
+
+def _dataset(project: Project) -> Dataset:
+    dataset = bind_prefixes(Dataset())
+    dataset.parse(str(require_build(project)), format="nquads")
+    return dataset
+
+
+def cmd_export(args) -> int:
+    project = Project.at(args.root)
+    dataset = _dataset(project)
+    fmt = EXPORT_FORMATS[args.format]
+    if args.format in ("ttl", "nt"):  # triple formats: merge the named graphs
+        merged = bind_prefixes(Graph())
+        for quad in dataset.quads((None, None, None, None)):
+            merged.add(quad[:3])
+        text = merged.serialize(format=fmt)
+    else:
+        text = dataset.serialize(format=fmt)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_sparql(args) -> int:
+    project = Project.at(args.root)
+    text = sys.stdin.read() if args.query == "-" else args.query
+    if args.query != "-" and Path(args.query).suffix in (".rq", ".sparql") and Path(args.query).is_file():
+        text = Path(args.query).read_text(encoding="utf-8")
+    repo = open_repository(require_build(project), args.backend)
+    result = run(repo, with_prologue(text))
+    out = FORMATS[args.format](result)
+    sys.stdout.write(out if out.endswith("\n") else out + "\n")
+    return 0
+
+
+def cmd_stats(args) -> int:
+    from .stats import collect, render
+    project = Project.at(args.root)
+    repo = open_repository(require_build(project), args.backend)
+    stats = collect(repo)
+    print(json.dumps(stats, indent=2) if args.format == "json" else render(stats))
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from waitress import serve
+    from webapp import create_app
+    project = Project.at(args.root)
+    if not args.no_build:
+        cmd_build(argparse.Namespace(root=args.root, force=False))
+    app = create_app({"TRACKTWO_DATASET": str(require_build(project)), "TRACKTWO_BACKEND": args.backend})
+    print(f"serving http://{args.host}:{args.port}/ (backend: {args.backend})", file=sys.stderr)
+    serve(app, host=args.host, port=args.port, threads=4)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="tracktwo", description="Build and query the tracktwo knowledge graph.")
+    p.add_argument("--root", default=".", help="the checkout to work on (default: the current directory)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    v = sub.add_parser("validate", help="check Turtle syntax, SHACL shapes and OWL consistency")
+    v.add_argument("files", nargs="*", help="case files to validate instead of cases/*.ttl (with the ontology and shared files)")
+    v.add_argument("--format", choices=["text", "json"], default="text")
+    v.add_argument("--no-reason", action="store_true", help="skip the OWL reasoner")
+    v.set_defaults(func=cmd_validate)
+
+    b = sub.add_parser("build", help="validate, reason and write build/tracktwo.nq")
+    b.add_argument("--force", action="store_true", help="rebuild even if no input changed")
+    b.set_defaults(func=cmd_build)
+
+    e = sub.add_parser("export", help="write the built dataset in another RDF format")
+    e.add_argument("--format", choices=list(EXPORT_FORMATS), default="ttl")
+    e.add_argument("-o", "--output", help="file to write (default: standard output)")
+    e.set_defaults(func=cmd_export)
+
+    backend = dict(choices=list(BACKENDS), default="oxigraph", help="store backend (default: oxigraph)")
+    q = sub.add_parser("sparql", help="run a read-only SPARQL query over the built dataset")
+    q.add_argument("query", help="the query text, a .rq file, or - to read standard input")
+    q.add_argument("--format", choices=list(FORMATS), default="table")
+    q.add_argument("--backend", **backend)
+    q.set_defaults(func=cmd_sparql)
+
+    s = sub.add_parser("stats", help="instances per class, cases, sources, and uncited statements")
+    s.add_argument("--format", choices=["text", "json"], default="text")
+    s.add_argument("--backend", **backend)
+    s.set_defaults(func=cmd_stats)
+
+    w = sub.add_parser("serve", help="build if needed and serve the web app")
+    w.add_argument("--host", default="127.0.0.1")
+    w.add_argument("--port", type=int, default=5000)
+    w.add_argument("--backend", **backend)
+    w.add_argument("--no-build", action="store_true", help="serve the existing build without checking inputs")
+    w.set_defaults(func=cmd_serve)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except TrackTwoError as err:
+        print(f"tracktwo: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("tracktwo: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
