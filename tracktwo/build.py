@@ -85,8 +85,9 @@ def build(project: Project, force: bool = False) -> BuildResult:
     for triple in sorted(report.inferred):
         inferred.add(triple)
 
-    lines = sorted(set(dataset.serialize(format="nquads").splitlines()))
-    atomic_write(target, (line + "\n" for line in lines if line.strip()))
+    # split on "\n" only: N-Quads escapes newlines, but a literal may hold other line separators
+    lines = sorted({line for line in dataset.serialize(format="nquads").split("\n") if line.strip()})
+    atomic_write(target, (line + "\n" for line in lines))
     graphs = len(report.parsed) + 1
     seconds = time.perf_counter() - started
     atomic_write(project.build_dir / MANIFEST_FILE, [json.dumps({

@@ -85,8 +85,8 @@ class OxigraphRepository(Repository):
             result = self.store.query(text, use_default_graph_as_union=True, substitutions=subs)
         except SyntaxError as err:
             raise TrackTwoError(f"SPARQL syntax error: {err}") from None
-        if isinstance(result, bool):
-            return Result("ask", boolean=result)
+        if isinstance(result, ox.QueryBoolean):
+            return Result("ask", boolean=bool(result))
         if isinstance(result, ox.QuerySolutions):
             variables = [v.value for v in result.variables]
             rows = [{v: _to_rdflib(sol[v]) for v in variables if sol[v] is not None} for sol in result]

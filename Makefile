@@ -1,0 +1,41 @@
+# `make run` and `make test` each set up everything they need on a fresh machine:
+# a virtual environment with the project installed, and a Java runtime for the OWL reasoner.
+
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test build validate java clean
+
+run: $(STAMP) java
+	$(VENV)/bin/tracktwo build
+	$(VENV)/bin/tracktwo serve --no-build --host $(HOST) --port $(PORT)
+
+test: $(STAMP) java
+	$(PY) -m pytest
+
+build: $(STAMP) java
+	$(VENV)/bin/tracktwo build
+
+validate: $(STAMP) java
+	$(VENV)/bin/tracktwo validate
+
+$(PY):
+	python3 -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+# HermiT (the OWL reasoner, through owlready2) runs on Java; install Debian's if it is missing.
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  echo "make: installing a Java runtime (default-jre-headless) for the OWL reasoner"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; }
+
+clean:
+	rm -rf build

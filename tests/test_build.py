@@ -1,0 +1,92 @@
+"""Building: the dataset's graphs, skipping unchanged inputs, and surviving interruption."""
+
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import REPO
+from rdflib import Dataset, URIRef
+
+from tracktwo.build import atomic_write, build, dataset_path
+from tracktwo.load import Project
+from tracktwo.namespaces import INFERRED_GRAPH
+
+
+def test_dataset_has_one_graph_per_file_and_the_inferences(built):
+    dataset = Dataset()
+    dataset.parse(str(dataset_path(built)), format="nquads")
+    graphs = {str(g.identifier) for g in dataset.graphs() if len(g)}
+    for path in built.data_paths():
+        assert "https://w3id.org/tracktwo/graph/" + built.relative(path).removesuffix(".ttl") in graphs
+    assert str(INFERRED_GRAPH) in graphs
+    assert len(dataset.graph(INFERRED_GRAPH)) > 0
+
+
+def test_building_twice_skips_the_second_time(built):
+    before = dataset_path(built).stat().st_mtime_ns
+    result = build(built)
+    assert result.skipped
+    assert dataset_path(built).stat().st_mtime_ns == before
+
+
+def test_a_changed_input_is_rebuilt(tmp_path):
+    root = tmp_path / "r"
+    shutil.copytree(REPO / "ontology", root / "ontology")
+    shutil.copytree(REPO / "cases", root / "cases")
+    project = Project.at(root)
+    assert not build(project).skipped
+    case = root / "cases" / "oslo-back-channel.ttl"
+    case.write_text(case.read_text() + "\n# a comment changes the content hash\n")
+    result = build(project)
+    assert not result.skipped
+    assert result.cache_hits == result.reasoned_cases - 1, "only the changed case is re-reasoned"
+
+
+def test_atomic_write_keeps_the_old_file_when_interrupted(tmp_path):
+    target = tmp_path / "data.nq"
+    target.write_text("old\n")
+
+    def chunks():
+        yield "new line 1\n"
+        raise KeyboardInterrupt  # as if the user pressed Ctrl-C half way through
+
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write(target, chunks())
+    assert target.read_text() == "old\n"
+    assert list(tmp_path.iterdir()) == [target], "no temporary file is left behind"
+
+
+def test_killed_build_leaves_the_previous_build_usable(tmp_path, built):
+    root = tmp_path / "r"
+    shutil.copytree(built.root, root)
+    previous = (root / "build" / "tracktwo.nq").read_bytes()
+    shutil.rmtree(root / "build" / "cache")  # so the reasoner has real work to be killed in
+    proc = subprocess.Popen([sys.executable, "-m", "tracktwo.cli", "--root", str(root), "build", "--force"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while not (root / "build" / "cache").exists() and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)  # the first case has been reasoned: the build is half way
+    assert proc.poll() is None, "the build finished before it could be interrupted"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert (root / "build" / "tracktwo.nq").read_bytes() == previous
+    Dataset().parse(str(root / "build" / "tracktwo.nq"), format="nquads")
+    manifest = json.loads((root / "build" / "manifest.json").read_text())
+    assert manifest["quads"] == previous.decode().count("\n")
+
+
+def test_invalid_input_stops_the_build_and_keeps_the_previous_one(tmp_path, built):
+    root = tmp_path / "r"
+    shutil.copytree(built.root, root)
+    previous = (root / "build" / "tracktwo.nq").read_bytes()
+    (root / "cases" / "broken.ttl").write_text("@prefix x: <http://x/> .\nx:a x:b .\n")
+    result = subprocess.run([sys.executable, "-m", "tracktwo.cli", "--root", str(root), "build"],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "cases/broken.ttl:2: syntax:" in result.stdout
+    assert "previous build" in result.stderr
+    assert (root / "build" / "tracktwo.nq").read_bytes() == previous

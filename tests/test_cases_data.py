@@ -1,0 +1,118 @@
+"""The repository's four seed cases: valid, reasoned, and holding the facts their sources give."""
+
+from collections import defaultdict
+
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
+
+from tracktwo.build import dataset_path
+from tracktwo.namespaces import PREFIXES, sparql_prologue
+from tracktwo.store import open_repository
+
+ID = lambda kind, slug: URIRef(PREFIXES[kind] + slug)
+CASES = ["oslo-back-channel", "inter-tajik-dialogue", "neemrana-dialogue", "living-room-dialogue"]
+
+
+@pytest.fixture(scope="module")
+def repo(built):
+    return open_repository(dataset_path(built))
+
+
+def rows(repo, query, **bindings):
+    return repo.select(sparql_prologue() + query, bindings)
+
+
+def test_the_repository_validates(built):
+    # `built` ran validate + reason + build over the repository's own files; check what it wrote.
+    assert dataset_path(built).stat().st_size > 0
+
+
+@pytest.mark.parametrize("slug", CASES)
+def test_each_case_meets_the_standard(repo, slug):
+    case = ID("case", slug)
+    [counts] = rows(repo, """
+        SELECT ?case (COUNT(DISTINCT ?e) AS ?events) (COUNT(DISTINCT ?s) AS ?sources) (COUNT(DISTINCT ?pp) AS ?participations) WHERE {
+          ?case t2:coversProcess ?p .
+          OPTIONAL { ?e t2:inProcess ?p ; t2:date ?d ; t2:datePrecision ?prec }
+          OPTIONAL { { ?e2 t2:inProcess ?p ; t2:citation/t2:source ?s } UNION { ?p t2:citation/t2:source ?s }
+                     UNION { ?pp2 t2:participationIn ?p ; t2:citation/t2:source ?s } }
+          OPTIONAL { ?pp t2:participationIn ?p ; t2:role ?r }
+        } GROUP BY ?case""", case=case)
+    assert int(counts["events"]) >= 10
+    assert int(counts["sources"]) >= 5
+    assert int(counts["participations"]) >= 5
+    [meta] = rows(repo, "SELECT DISTINCT ?case ?summary ?conflict WHERE { ?case t2:summary ?summary ; t2:aboutConflict ?conflict ; t2:outcome ?outcome ; t2:lesson ?l }", case=case)
+    assert len(meta["summary"]) > 200
+
+
+def test_declaration_of_principles_initialled_in_oslo_and_signed_in_washington(repo):
+    [dop] = rows(repo, """SELECT ?a ?signed ?precision ?signedAt ?initialled ?initialledAt WHERE {
+        ?a t2:signedOn ?signed ; t2:datePrecision ?precision ; t2:signedAt/rdfs:label ?signedAt ;
+           t2:initialledOn ?initialled ; t2:initialledAt/rdfs:label ?initialledAt }""",
+                 a=ID("accord", "oslo-i-declaration-of-principles"))
+    assert dop["signed"] == Literal("1993-09-13", datatype=XSD.date)
+    assert str(dop["precision"]).endswith("#Day")
+    assert "Washington" in str(dop["signedAt"])
+    assert dop["initialled"] == Literal("1993-08-20", datatype=XSD.date)
+    assert str(dop["initialledAt"]) == "Oslo"
+
+
+def test_inter_tajik_dialogue_convened_by_the_dartmouth_task_force_and_moderated_by_saunders(repo):
+    found = {(str(r["who"]), str(r["role"]).rsplit("/", 1)[-1]) for r in rows(repo, """
+        SELECT ?itd ?who ?role WHERE { ?p t2:participationIn ?itd ; t2:participant/rdfs:label ?who ; t2:role ?role }""",
+                                                                         itd=ID("process", "inter-tajik-dialogue"))}
+    assert ("Dartmouth Conference Regional Conflicts Task Force", "convener") in found
+    assert ("Harold H. Saunders", "moderator") in found
+    [part] = rows(repo, "SELECT ?itd ?parent WHERE { ?itd t2:partOfProcess ?parent }", itd=ID("process", "inter-tajik-dialogue"))
+    assert part["parent"] == ID("process", "dartmouth-conference")
+
+
+def test_general_agreement_signed_in_moscow_on_27_june_1997(repo):
+    [row] = rows(repo, "SELECT ?a ?d ?place WHERE { ?a t2:signedOn ?d ; t2:signedAt/rdfs:label ?place }",
+                 a=ID("accord", "tajikistan-general-agreement-1997"))
+    assert row["d"] == Literal("1997-06-27", datatype=XSD.date) and str(row["place"]) == "Moscow"
+
+
+def test_neemrana_first_meeting_keeps_every_value_with_its_sources(repo):
+    claims = rows(repo, """SELECT ?property ?value ?preferred (COUNT(?s) AS ?sources) WHERE {
+        ?e t2:inProcess process:neemrana-dialogue ; t2:valueClaim ?c .
+        ?c t2:onProperty ?property ; t2:claimedValue ?value ; t2:preferred ?preferred ; t2:citation/t2:source ?s .
+        FILTER (?property = t2:date) } GROUP BY ?property ?value ?preferred""")
+    preferred = [c for c in claims if c["preferred"].toPython() is True]
+    assert len(preferred) == 1 and preferred[0]["value"] == Literal("1991-10-01", datatype=XSD.date)
+    assert all(int(c["sources"]) >= 1 for c in claims)
+
+
+def test_living_room_dialogue_reached_no_accord_and_says_so(repo):
+    [row] = rows(repo, "SELECT ?case ?outcome ?note WHERE { ?case t2:outcome ?outcome ; t2:outcomeNote ?note }",
+                 case=ID("case", "living-room-dialogue"))
+    assert row["outcome"] == ID("outcome", "channel-sustained")
+    assert not rows(repo, """SELECT ?case ?x WHERE { ?case t2:coversProcess ?p .
+        { ?x t2:producedBy ?p } UNION { ?x t2:fromProcess ?p } }""", case=ID("case", "living-room-dialogue"))
+
+
+def test_people_who_crossed_tracks_are_inferred(repo):
+    crossers = {str(r["name"]) for r in rows(repo, "SELECT ?name WHERE { ?x a t2:TrackCrosser ; rdfs:label ?name }")}
+    assert {"Yair Hirschfeld", "Ron Pundak"} <= crossers
+
+
+def test_every_bridge_answers_type_date_official_process_and_accord(repo):
+    bridges = rows(repo, """SELECT ?b ?type ?date ?official ?accord ?signed WHERE {
+        ?b a t2:Bridge ; t2:bridgeType ?type ; t2:date ?date ; t2:toProcess ?official .
+        OPTIONAL { ?b t2:contributedTo ?accord . ?accord t2:signedOn ?signed } }""")
+    assert len({r["b"] for r in bridges}) >= 8
+    assert any(r.get("accord") == ID("accord", "oslo-i-declaration-of-principles") for r in bridges)
+
+
+def test_no_two_nodes_share_a_label_and_a_kind(built):
+    from rdflib import Graph
+    graph = Graph()
+    for path in built.data_paths():
+        graph.parse(path)
+    seen = defaultdict(set)
+    for node, label in graph.subject_objects(RDFS.label):
+        for kind in graph.objects(node, RDF.type):
+            seen[(str(label).casefold(), kind)].add(node)
+    assert [k for k, nodes in seen.items() if len(nodes) > 1] == []
+    assert [n for n in set(graph.subjects(RDFS.label)) if len(set(graph.objects(n, RDFS.label))) > 1] == []

@@ -1,0 +1,54 @@
+"""The OWL reasoner: inconsistencies are caught and named; inferences land in their own graph."""
+
+import shutil
+
+import pytest
+from conftest import FIXTURES, fixture_expectations, run_cli
+from rdflib import URIRef
+from rdflib.namespace import RDF
+
+from tracktwo.load import Project
+from tracktwo.namespaces import PREFIXES, T2
+from tracktwo.validate import validate
+
+VALID = FIXTURES / "mini" / "valid-case.ttl"
+INCONSISTENT = sorted((FIXTURES / "owl").glob("*.ttl"))
+ID = lambda kind, slug: URIRef(PREFIXES[kind] + slug)
+
+
+@pytest.mark.parametrize("fixture", INCONSISTENT, ids=lambda p: p.stem)
+def test_inconsistency_is_caught_and_named(mini_root, fixture):
+    report = validate(Project.at(mini_root, [fixture]))
+    [problem] = report.problems
+    assert problem.kind == "owl"
+    assert problem.file.endswith(fixture.name)
+    assert problem.node == fixture_expectations(fixture)["node"]
+    assert "disjoint" in problem.message
+    assert problem.line is not None
+
+
+def test_reasoner_infers_track_crossers_inverses_and_supertypes(mini_root):
+    report = validate(Project.at(mini_root, [VALID]))
+    assert report.ok
+    ann, dialogue = ID("person", "ann-example"), ID("process", "example-dialogue")
+    inferred = report.inferred
+    # Ann took part in the initiative and in the official talks: the defined class says she crossed tracks.
+    assert (ann, RDF.type, T2.TrackCrosser) in inferred
+    assert (dialogue, T2.hasEvent, ID("event", "example-meeting")) in inferred
+    assert (ann, RDF.type, URIRef("http://www.w3.org/ns/prov#Agent")) in inferred
+    assert (ID("accord", "example-accord"), RDF.type, T2.Accord) not in inferred, "asserted facts are not repeated"
+
+
+def test_second_run_reuses_the_cached_result(mini_root):
+    validate(Project.at(mini_root, [VALID]))
+    again = validate(Project.at(mini_root, [VALID]))
+    assert again.cache_hits == again.reasoned_cases == 1
+
+
+def test_missing_java_is_one_clear_line(tmp_path, mini_root):
+    root = tmp_path / "root"
+    shutil.copytree(mini_root, root, ignore=shutil.ignore_patterns("build"))
+    result = run_cli("--root", root, "validate", VALID, env={"PATH": str(tmp_path / "nowhere")})
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "java" in lines[0] and "install" in lines[0], result.stderr

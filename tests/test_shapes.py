@@ -1,0 +1,43 @@
+"""Every SHACL shape has a fixture that breaks it, and the error names the right file and node."""
+
+import pytest
+from conftest import FIXTURES, fixture_expectations, run_cli
+from rdflib import Graph
+from rdflib.namespace import RDF, SH
+
+from tracktwo.load import Project
+from tracktwo.validate import validate
+
+VALID = FIXTURES / "mini" / "valid-case.ttl"
+BROKEN = sorted((FIXTURES / "shacl").glob("*.ttl"))
+
+
+def test_the_minimal_case_is_valid(mini_root):
+    report = validate(Project.at(mini_root, [VALID]))
+    assert report.ok, [str(p) for p in report.problems]
+
+
+@pytest.mark.parametrize("fixture", BROKEN, ids=lambda p: p.stem)
+def test_fixture_breaks_its_shape(mini_root, fixture):
+    expected = fixture_expectations(fixture)
+    report = validate(Project.at(mini_root, [VALID, fixture]), reason=False)
+    assert not report.ok
+    assert all(p.file.endswith(fixture.name) for p in report.problems), [str(p) for p in report.problems]
+    matching = [p for p in report.problems if p.node == expected["node"] and expected["message"] in p.message]
+    assert matching, [str(p) for p in report.problems]
+    assert all(p.line for p in matching), "the problem should point at a line of the fixture"
+
+
+def test_every_shape_has_a_breaking_fixture():
+    shapes = Graph().parse(FIXTURES.parent.parent / "ontology" / "shapes.ttl")
+    declared = {str(s).split("#")[-1] for s in shapes.subjects(RDF.type, SH.NodeShape)}
+    broken = {f.read_text().splitlines()[0].removeprefix("# Breaks ").rstrip(".") for f in BROKEN}
+    assert declared - broken == set()
+
+
+def test_cli_exit_status_and_message(mini_root):
+    fixture = FIXTURES / "shacl" / "event-without-citation.ttl"
+    result = run_cli("--root", mini_root, "validate", "--format", "json", VALID, fixture)
+    assert result.returncode == 1
+    assert '"node": "event:uncited"' in result.stdout
+    assert "event-without-citation.ttl" in result.stdout
