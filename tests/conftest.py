@@ -43,6 +43,7 @@ def repo_copy(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("repo")
     shutil.copytree(REPO / "ontology", root / "ontology")
     shutil.copytree(REPO / "cases", root / "cases")
+    shutil.copytree(REPO / "queries", root / "queries")
     return root
 
 

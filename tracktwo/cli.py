@@ -99,6 +99,55 @@ def cmd_stats(args) -> int:
     return 0
 
 
+def _registry(args):
+    from .queries import Registry
+    project = Project.at(args.root)
+    return project, Registry(project.root / "queries")
+
+
+def cmd_query_list(args) -> int:
+    _, registry = _registry(args)
+    for err in registry.errors:
+        print(f"error: {err}", file=sys.stderr)
+    width = max((len(n) for n in registry.queries), default=0)
+    for q in registry.queries.values():
+        print(f"{q.name:<{width}}  {q.summary}  [{', '.join(q.tags)}]")
+    return 1 if registry.errors else 0
+
+
+def cmd_query_show(args) -> int:
+    _, registry = _registry(args)
+    q = registry.get(args.name)
+    print(f"{q.name}: {q.summary}\n")
+    if q.description:
+        print(q.description + "\n")
+    print(f"tags: {', '.join(q.tags) or '-'}    view: {q.view}    file: {q.path.relative_to(registry.directory.parent)}")
+    for p in q.params:
+        extra = [f"default {p.default}"] if p.default is not None else []
+        if p.allowed:
+            extra.append("one of " + ", ".join(p.allowed))
+        print(f"parameter {p.name} ({p.type}, {'required' if p.required and p.default is None else 'optional'})"
+              + (f": {'; '.join(extra)}" if extra else ""))
+    print("\n" + q.text.rstrip())
+    return 0
+
+
+def cmd_query_run(args) -> int:
+    project, registry = _registry(args)
+    q = registry.get(args.name)
+    values = {}
+    for item in args.param or []:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise TrackTwoError(f"--param {item!r}: write it as name=value")
+        values[name.strip()] = value
+    repo = open_repository(require_build(project), args.backend)
+    result = q.run(repo, values)
+    out = FORMATS[args.format](result)
+    sys.stdout.write(out if out.endswith("\n") else out + "\n")
+    return 0
+
+
 def cmd_serve(args) -> int:
     from waitress import serve
     from webapp import create_app
@@ -142,6 +191,19 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=["text", "json"], default="text")
     s.add_argument("--backend", **backend)
     s.set_defaults(func=cmd_stats)
+
+    qs = sub.add_parser("query", help="saved queries in queries/: list, show, run").add_subparsers(dest="action", required=True)
+    ql = qs.add_parser("list", help="every saved query with its summary and tags")
+    ql.set_defaults(func=cmd_query_list)
+    qw = qs.add_parser("show", help="a saved query's description, parameters and text")
+    qw.add_argument("name")
+    qw.set_defaults(func=cmd_query_show)
+    qr = qs.add_parser("run", help="run a saved query over the built dataset")
+    qr.add_argument("name")
+    qr.add_argument("--param", "-p", action="append", metavar="NAME=VALUE", help="a parameter value (repeatable)")
+    qr.add_argument("--format", choices=["table", "json", "csv", "tsv"], default="table")
+    qr.add_argument("--backend", **backend)
+    qr.set_defaults(func=cmd_query_run)
 
     w = sub.add_parser("serve", help="build if needed and serve the web app")
     w.add_argument("--host", default="127.0.0.1")

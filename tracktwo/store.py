@@ -78,11 +78,15 @@ class OxigraphRepository(Repository):
             self.store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
         except (OSError, SyntaxError) as err:
             raise TrackTwoError(f"{nquads}: cannot load the built dataset: {err}") from None
+        # The default graph is the union of the named graphs as a set: Oxigraph's own union view
+        # repeats a triple found in two graphs, where rdflib (and SPARQL's RDF merge) gives it once.
+        self.store.extend([ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                           for q in self.store.quads_for_pattern(None, None, None)])
 
     def query(self, text, bindings=None):
         subs = {ox.Variable(k): _to_oxigraph(v) for k, v in (bindings or {}).items()}
         try:
-            result = self.store.query(text, use_default_graph_as_union=True, substitutions=subs)
+            result = self.store.query(text, substitutions=subs)
         except SyntaxError as err:
             raise TrackTwoError(f"SPARQL syntax error: {err}") from None
         if isinstance(result, ox.QueryBoolean):

@@ -160,5 +160,8 @@ def validate(project: Project, reason: bool = True) -> Report:
                 report.problems.append(Problem("owl", file, str(inc).split(": ", 1)[1], line,
                                                node=", ".join(qname(i) for i in inc.individuals) or None))
         report.cache_hits = reasoner.cache_hits
+        # A case's reasoning can infer what another file asserts (a reading's case is a t2:Case):
+        # keep in the inferred graph only what no input file says.
+        report.inferred = {t for t in report.inferred if t not in data}
     return report
 

@@ -1,0 +1,235 @@
+"""Saved queries: loading, parameters, injection, and the answers worked out from the case files."""
+
+from decimal import Decimal
+
+import pytest
+from conftest import FIXTURES, REPO, run_cli
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+from tracktwo.build import dataset_path
+from tracktwo.errors import TrackTwoError
+from tracktwo.namespaces import PREFIXES
+from tracktwo.queries import ParameterError, QueryFileError, Registry, load_query
+from tracktwo.store import open_repository
+
+REGISTRY = Registry(REPO / "queries")
+ID = lambda kind, slug: URIRef(PREFIXES[kind] + slug)
+# Parameters the queries need to return rows on the seed cases (the others have defaults or are optional).
+NEEDS = {"find-by-name": {"text": "saunders"}}
+
+
+@pytest.fixture(scope="module")
+def repo(built):
+    return open_repository(dataset_path(built))
+
+
+def run(repo, name, **params):
+    return REGISTRY.get(name).run(repo, {k: str(v) for k, v in params.items()}).rows
+
+
+def test_registry_loads_every_query_with_its_decorators():
+    assert REGISTRY.errors == []
+    assert len(REGISTRY.queries) >= 15
+    for q in REGISTRY.queries.values():
+        assert q.summary and q.description and q.tags and q.view, q.name
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY.queries))
+def test_every_query_runs_and_returns_rows(repo, name):
+    assert run(repo, name, **NEEDS.get(name, {}))
+
+
+def _normalised(rows):
+    """Rows as comparable tuples; GROUP_CONCAT order is engine-specific, so its parts are sorted."""
+    def cell(v):
+        if isinstance(v, Literal) and isinstance(v.toPython(), (int, Decimal)) and not isinstance(v.toPython(), bool):
+            # numbers compare by value: engines differ in decimal lexical forms and integer/decimal typing
+            return format(Decimal(v.toPython()).normalize(), "f")
+        text = str(v)
+        return ", ".join(sorted(text.split(", "))) if isinstance(v, Literal) and ", " in text else text
+    return sorted(tuple(sorted((k, cell(v)) for k, v in row.items())) for row in rows)
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY.queries))
+def test_same_answers_on_oxigraph_and_rdflib(built, repo, name):
+    reference = open_repository(dataset_path(built), "rdflib")
+    params = NEEDS.get(name, {})
+    assert _normalised(run(repo, name, **params)) == _normalised(run(reference, name, **params))
+
+
+# --- answers worked out by hand from the case files --------------------------------------------
+
+def test_oslo_draft_preceded_the_declaration_by_four_months(repo):
+    # cases/oslo-back-channel.ttl: bridge:draft-dop-to-officials is dated May 1993 and contributed
+    # to the Declaration of Principles, signed 13 September 1993: 4 calendar months.
+    rows = run(repo, "bridge-types-before-accords")
+    [row] = [r for r in rows if r["bridge"] == ID("bridge", "draft-dop-to-officials")
+             and r["accord"] == ID("accord", "oslo-i-declaration-of-principles")]
+    assert row["months"].toPython() == 4 and row["claimed"].toPython() is True
+    assert row["bridgeType"] == ID("bridgetype", "draft-text-transfer")
+    assert {r["case"] for r in rows} >= {ID("case", "oslo-back-channel"), ID("case", "inter-tajik-dialogue")}
+
+
+def test_bridge_types_by_region_keeps_only_that_region(repo):
+    rows = run(repo, "bridge-types-before-accords", region="region:central-asia")
+    assert rows and {r["case"] for r in rows} == {ID("case", "inter-tajik-dialogue")}
+
+
+def test_bridges_and_accords_lists_the_channel_upgrade(repo):
+    rows = run(repo, "bridges-and-accords")
+    assert any(r["bridge"] == ID("bridge", "oslo-channel-upgraded")
+               and r.get("signedOn") == Literal("1993-09-13", datatype=XSD.date) for r in rows)
+
+
+def test_oslo_timeline_starts_at_madrid_and_has_every_event(repo):
+    # The case covers three processes; grep counts 21 events in them, the earliest the Madrid
+    # conference's opening on 30 October 1991.
+    rows = run(repo, "case-timeline", case="oslo-back-channel")
+    assert len(rows) == 21
+    assert rows[0]["event"] == ID("event", "madrid-conference-opening-1991")
+    assert rows[0]["kindLabel"] == Literal("Official process", lang="en")
+    assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)
+
+
+def test_hirschfeld_crossed_from_the_back_channel_into_the_official_talks(repo):
+    rows = run(repo, "track-crossers")
+    assert any(r["person"] == ID("person", "yair-hirschfeld") and r["initiative"] == ID("process", "oslo-back-channel")
+               and r["official"] == ID("process", "oslo-official-negotiations") for r in rows)
+
+
+def test_conveners_include_fafo_and_the_dartmouth_task_force(repo):
+    rows = {(r["actor"], r["role"], r["case"]) for r in run(repo, "conveners-funders-hosts")}
+    assert (ID("organization", "fafo"), ID("role", "convener"), ID("case", "oslo-back-channel")) in rows
+    assert any(a == ID("organization", "dartmouth-regional-conflicts-task-force") for a, _, _ in rows) or \
+        any("Regional Conflicts" in str(r.get("actorLabel")) for r in run(repo, "conveners-funders-hosts"))
+
+
+def test_personal_dialogue_groups_reached_no_accord(repo):
+    rows = run(repo, "mechanisms-by-outcome")
+    [row] = [r for r in rows if r["mechanism"] == ID("mechanism", "personal-dialogue-group")]
+    assert row["accordReached"].toPython() is False and int(row["cases"]) == 1
+
+
+def test_oslo_first_meeting_to_declaration_is_seventeen_months(repo):
+    # The back channel's earliest event is the Beilin–Rød-Larsen meeting of April 1992; the
+    # Declaration was signed in September 1993.
+    rows = run(repo, "first-meeting-to-accord")
+    [row] = [r for r in rows if r["accord"] == ID("accord", "oslo-i-declaration-of-principles")]
+    assert row["firstMeeting"] == Literal("1992-04-01", datatype=XSD.date) and int(row["months"]) == 17
+
+
+def test_oslo_was_a_third_country_and_neemrana_was_not(repo):
+    rows = run(repo, "meeting-places")
+    oslo = [r for r in rows if r["place"] == ID("place", "oslo")]
+    neemrana = [r for r in rows if r["place"] == ID("place", "neemrana")]
+    assert oslo and all(r["thirdCountry"].toPython() is True for r in oslo)
+    assert neemrana and all(r["thirdCountry"].toPython() is False for r in neemrana)
+
+
+def test_neemrana_began_before_any_official_process_on_its_conflict(repo):
+    # The earliest India–Pakistan official process in the data starts in March 1997.
+    rows = run(repo, "initiatives-without-official-talks")
+    [row] = [r for r in rows if r["event"] == ID("event", "neemrana-first-meeting")]
+    assert str(row["situation"]) == "no official talks running"
+
+
+def test_cases_filtered_by_region_and_decade(repo):
+    rows = run(repo, "cases-by-track-region-decade", region="south-asia", decade=1990)
+    assert [r["case"] for r in rows] == [ID("case", "neemrana-dialogue")]
+    assert run(repo, "cases-by-track-region-decade", decade=1950) == []
+
+
+def test_readings_for_the_inter_tajik_dialogue(repo):
+    rows = run(repo, "readings", case="inter-tajik-dialogue")
+    assert {r["reading"] for r in rows} == {ID("reading", "saunders-1999"), ID("reading", "slim-saunders-2001")}
+    assert {r["reading"] for r in run(repo, "readings", level="advanced", topic="mechanism:back-channel")} == \
+        {ID("reading", "waage-2005"), ID("reading", "wanis-st-john-2006")}
+
+
+def test_initialling_date_is_disputed_with_both_values(repo):
+    rows = [r for r in run(repo, "disputed-facts") if r["resource"] == ID("event", "initialling-oslo-1993")]
+    values = {(str(r["value"]), r["preferred"].toPython()) for r in rows}
+    assert values == {("1993-08-20", True), ("1993-08-19", False)}
+
+
+def test_data_quality_finds_no_case_without_outcome(repo):
+    rows = run(repo, "data-quality")
+    problems = {str(r["problem"]) for r in rows}
+    assert "case without outcome" not in problems
+    assert "citation without locator" in problems
+
+
+def test_upstream_of_the_declaration(repo):
+    rows = run(repo, "upstream-of-accord")
+    items = {(str(r["kind"]), r["item"]) for r in rows}
+    assert ("initiative", ID("process", "oslo-back-channel")) in items
+    assert ("bridge", ID("bridge", "draft-dop-to-officials")) in items
+    assert ("person who carried a bridge", ID("person", "yair-hirschfeld")) in items
+
+
+def test_mediators_across_cases(repo):
+    actors = {r["actor"] for r in run(repo, "actors-by-role", role="role:mediator")}
+    assert {ID("person", "johan-jorgen-holst"), ID("person", "ramiro-piriz-ballon")} <= actors
+
+
+def test_find_by_name_ignores_case(repo):
+    rows = run(repo, "find-by-name", text="RØD-larsen")
+    assert ID("person", "terje-rod-larsen") in {r["resource"] for r in rows}
+
+
+# --- parameters ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, params, words", [
+    ("find-by-name", {}, "'text' is required"),
+    ("cases-by-track-region-decade", {"decade": "nineties"}, "'decade'"),
+    ("actors-by-role", {"role": "role:king"}, "not one of the allowed values"),
+    ("case-timeline", {"case": "<http://a> } UNION { ?s ?p ?o"}, "'case'"),
+    ("case-timeline", {"colour": "red"}, "no parameter 'colour'"),
+])
+def test_bad_parameters_are_named(repo, name, params, words):
+    with pytest.raises(ParameterError, match=words.replace("(", r"\(")):
+        REGISTRY.get(name).run(repo, params)
+
+
+@pytest.mark.parametrize("value", ['x" } ; DROP ALL ; #', "<http://a> } UNION { ?s ?p ?o", "') || true || ('"])
+def test_injection_cannot_change_what_the_query_does(repo, value):
+    before = len(repo.select("SELECT * WHERE { ?s ?p ?o }"))
+    assert run(repo, "find-by-name", text=value) == []   # no label contains the text: no rows, not all rows
+    assert len(repo.select("SELECT * WHERE { ?s ?p ?o }")) == before
+
+
+def test_cli_query_list_show_run(built):
+    listing = run_cli("--root", built.root, "query", "list")
+    assert listing.returncode == 0 and len(listing.stdout.splitlines()) >= 15
+    shown = run_cli("--root", built.root, "query", "show", "actors-by-role")
+    assert "parameter role (iri, optional): default role:facilitator" in shown.stdout
+    ran = run_cli("--root", built.root, "query", "run", "case-timeline", "--param", "case=neemrana-dialogue", "--format", "csv")
+    assert ran.returncode == 0 and "neemrana-first-meeting" in ran.stdout and "eventLabel" in ran.stdout.splitlines()[0]
+
+
+def test_cli_bad_parameter_exits_non_zero(built):
+    result = run_cli("--root", built.root, "query", "run", "actors-by-role", "--param", "role=role:king")
+    assert result.returncode == 1 and "'role'" in result.stderr and "Traceback" not in result.stderr
+
+
+# --- loading --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fixture, words, line", [
+    ("syntax-error.rq", "SPARQL syntax error", 6),
+    ("unknown-parameter.rq", "names parameter 'year'", None),
+    ("unprojected-parameter.rq", "must be in the SELECT projection", 5),
+    ("bad-view.rq", "view 'pie'", None),
+])
+def test_broken_query_files_are_reported_with_file_and_line(fixture, words, line):
+    with pytest.raises(QueryFileError) as err:
+        load_query(FIXTURES / "queries" / fixture)
+    assert words in str(err.value) and fixture in str(err.value)
+    assert err.value.line == line
+
+
+def test_a_registry_with_broken_files_refuses_to_pretend(tmp_path):
+    registry = Registry(FIXTURES / "queries")
+    assert len(registry.errors) == 4
+    with pytest.raises(TrackTwoError, match="broken saved queries"):
+        registry.check()
