@@ -38,13 +38,20 @@ def test_sparql_reads_standard_input_and_construct_gives_turtle(built):
     ("INSERT DATA { <http://x/a> <http://x/b> <http://x/c> }", "read-only"),
     ("LOAD <http://example.org/data.ttl>", "read-only"),
     ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", "SERVICE is refused"),
-    ("SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }", "FROM / FROM NAMED are refused"),
     ("SELECT ?x WHERE { ?x ", "syntax error"),
 ])
 def test_sparql_refuses_what_must_not_run(built, query, words):
     result = run_cli("--root", built.root, "sparql", query)
     assert result.returncode == 1
     assert words in result.stderr and "Traceback" not in result.stderr
+
+
+def test_from_names_only_the_datasets_own_graphs(built):
+    own = run_cli("--root", built.root, "sparql", "--format", "csv",
+                  "SELECT ?e FROM <https://w3id.org/tracktwo/graph/cases/oslo-back-channel> WHERE { ?e a t2:Event }")
+    assert own.returncode == 0 and len(own.stdout.splitlines()) == 22  # header + the case's 21 events
+    elsewhere = run_cli("--root", built.root, "sparql", "--format", "csv", "SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }")
+    assert elsewhere.returncode == 0 and len(elsewhere.stdout.splitlines()) == 1  # the header only
 
 
 @pytest.mark.parametrize("fmt", ["ttl", "nt", "nq", "trig", "jsonld"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -83,17 +84,23 @@ def cmd_sparql(args) -> int:
     text = sys.stdin.read() if args.query == "-" else args.query
     if args.query != "-" and Path(args.query).suffix in (".rq", ".sparql") and Path(args.query).is_file():
         text = Path(args.query).read_text(encoding="utf-8")
-    repo = open_repository(require_build(project), args.backend)
+    repo = _repository(project, args.backend)
     result = run(repo, with_prologue(text))
     out = FORMATS[args.format](result)
     sys.stdout.write(out if out.endswith("\n") else out + "\n")
     return 0
 
 
+def _repository(project: Project, backend: str):
+    if backend == "sparql":
+        return open_repository(None, "sparql", os.environ.get("TRACKTWO_ENDPOINT"))
+    return open_repository(require_build(project), backend)
+
+
 def cmd_stats(args) -> int:
     from .stats import collect, render
     project = Project.at(args.root)
-    repo = open_repository(require_build(project), args.backend)
+    repo = _repository(project, args.backend)
     stats = collect(repo)
     print(json.dumps(stats, indent=2) if args.format == "json" else render(stats))
     return 0
@@ -141,10 +148,18 @@ def cmd_query_run(args) -> int:
         if not sep:
             raise TrackTwoError(f"--param {item!r}: write it as name=value")
         values[name.strip()] = value
-    repo = open_repository(require_build(project), args.backend)
+    repo = _repository(project, args.backend)
     result = q.run(repo, values)
     out = FORMATS[args.format](result)
     sys.stdout.write(out if out.endswith("\n") else out + "\n")
+    return 0
+
+
+def cmd_publish(args) -> int:
+    from .publish import publish
+    project = Project.at(args.root)
+    for graph, count in publish(require_build(project), args.endpoint, args.timeout):
+        print(f"{count:>6} triples  {graph}")
     return 0
 
 
@@ -152,9 +167,12 @@ def cmd_serve(args) -> int:
     from waitress import serve
     from webapp import create_app
     project = Project.at(args.root)
-    if not args.no_build:
+    if not args.no_build and args.backend != "sparql":
         cmd_build(argparse.Namespace(root=args.root, force=False))
-    app = create_app({"TRACKTWO_DATASET": str(require_build(project)), "TRACKTWO_BACKEND": args.backend})
+    config = {"TRACKTWO_BACKEND": args.backend}
+    if args.backend != "sparql":
+        config["TRACKTWO_DATASET"] = str(require_build(project))
+    app = create_app(config)
     print(f"serving http://{args.host}:{args.port}/ (backend: {args.backend})", file=sys.stderr)
     serve(app, host=args.host, port=args.port, threads=4)
     return 0
@@ -180,7 +198,8 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("-o", "--output", help="file to write (default: standard output)")
     e.set_defaults(func=cmd_export)
 
-    backend = dict(choices=list(BACKENDS), default="oxigraph", help="store backend (default: oxigraph)")
+    backend = dict(choices=list(BACKENDS), default=os.environ.get("TRACKTWO_BACKEND", "oxigraph"),
+                   help="store backend (default: $TRACKTWO_BACKEND or oxigraph; sparql reads $TRACKTWO_ENDPOINT)")
     q = sub.add_parser("sparql", help="run a read-only SPARQL query over the built dataset")
     q.add_argument("query", help="the query text, a .rq file, or - to read standard input")
     q.add_argument("--format", choices=list(FORMATS), default="table")
@@ -204,6 +223,11 @@ def parser() -> argparse.ArgumentParser:
     qr.add_argument("--format", choices=["table", "json", "csv", "tsv"], default="table")
     qr.add_argument("--backend", **backend)
     qr.set_defaults(func=cmd_query_run)
+
+    pb = sub.add_parser("publish", help="load the built dataset into a SPARQL Graph Store Protocol endpoint")
+    pb.add_argument("--endpoint", required=True, help="the graph store URL, e.g. http://127.0.0.1:7878/store")
+    pb.add_argument("--timeout", type=float, default=60, help="seconds per request (default 60)")
+    pb.set_defaults(func=cmd_publish)
 
     w = sub.add_parser("serve", help="build if needed and serve the web app")
     w.add_argument("--host", default="127.0.0.1")

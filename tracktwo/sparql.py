@@ -33,8 +33,11 @@ def _walk(node):
             yield from _walk(value)
 
 
-def check_query(text: str) -> None:
-    """Raise QueryRefused or TrackTwoError (syntax) unless text is a safe read-only query."""
+def check_query(text: str) -> str:
+    """Raise QueryRefused or TrackTwoError (syntax) unless text is a safe read-only query.
+
+    Returns the kind of result: "select", "ask" or "graph". FROM / FROM NAMED are allowed: the
+    stores resolve them against the dataset's own graphs only (an unknown graph is empty)."""
     try:
         parsed = parseQuery(text)
     except ParseException as err:
@@ -43,12 +46,12 @@ def check_query(text: str) -> None:
         except ParseException:
             raise TrackTwoError(f"SPARQL syntax error at line {err.lineno}, column {err.col}: {err.msg}") from None
         raise QueryRefused("updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE …) are refused: the store is read-only") from None
+    except Exception as err:  # e.g. an undeclared prefix
+        raise TrackTwoError(f"SPARQL error: {err}") from None
     for node in _walk(parsed):
-        name = getattr(node, "name", None)
-        if name == "ServiceGraphPattern":
+        if getattr(node, "name", None) == "ServiceGraphPattern":
             raise QueryRefused("SERVICE is refused: queries run over the tracktwo dataset only")
-        if name == "DatasetClause":
-            raise QueryRefused("FROM / FROM NAMED are refused here: the query runs over the whole built dataset")
+    return {"SelectQuery": "select", "AskQuery": "ask"}.get(parsed[1].name, "graph")
 
 
 def run(repo: Repository, text: str, bindings: dict | None = None) -> Result:

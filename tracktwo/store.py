@@ -1,20 +1,29 @@
 """Store backends behind one interface: every view and command talks to a Repository.
 
 Results come back as rdflib terms whatever the engine, so formatting and pages are shared.
-The embedded Oxigraph store is the default; rdflib in memory is the reference.
+Three engines: Oxigraph embedded (the default), rdflib in memory (the reference), and any
+remote SPARQL 1.1 endpoint through SPARQLWrapper.
+
+The default graph is the union of the named graphs, as a set, on every engine; a query or a
+request may instead name a dataset (FROM / FROM NAMED, default-graph-uri / named-graph-uri),
+which only ever selects among the dataset's own graphs: an unknown graph is empty, never fetched.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
 
 from .errors import TrackTwoError
 from .namespaces import bind_prefixes
+
+LIST_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
 
 
 @dataclass
@@ -26,17 +35,27 @@ class Result:
     rows: list[dict] = field(default_factory=list)
     boolean: bool | None = None
     graph: Graph | None = None
+    truncated: bool = False                    # set when a result cap cut the rows
+
+
+class QueryTimeout(TrackTwoError):
+    """The query ran past its time limit and was stopped."""
 
 
 class Repository(ABC):
     name = "abstract"
 
     @abstractmethod
-    def query(self, text: str, bindings: dict | None = None) -> Result:
-        """Run a read-only SPARQL query; bindings map variable names to rdflib terms."""
+    def query(self, text: str, bindings: dict | None = None, default_graphs: list | None = None,
+              named_graphs: list | None = None, base_iri: str | None = None) -> Result:
+        """Run a read-only SPARQL query. bindings map variable names (without ?) to rdflib terms;
+        default_graphs / named_graphs (IRIs) override the query's own FROM / FROM NAMED."""
 
     def select(self, text: str, bindings: dict | None = None) -> list[dict]:
         return self.query(text, bindings).rows
+
+    def graph_names(self) -> list[URIRef]:
+        return [r["g"] for r in self.select(LIST_GRAPHS)]
 
 
 # --- Oxigraph (embedded) -------------------------------------------------------------------
@@ -83,12 +102,20 @@ class OxigraphRepository(Repository):
         self.store.extend([ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
                            for q in self.store.quads_for_pattern(None, None, None)])
 
-    def query(self, text, bindings=None):
-        subs = {ox.Variable(k): _to_oxigraph(v) for k, v in (bindings or {}).items()}
+    def query(self, text, bindings=None, default_graphs=None, named_graphs=None, base_iri=None):
+        options = {"substitutions": {ox.Variable(k): _to_oxigraph(v) for k, v in (bindings or {}).items()}}
+        if base_iri:
+            options["base_iri"] = base_iri
+        if default_graphs is not None or named_graphs is not None:
+            # exactly the dataset asked for: an empty list is an empty default graph / no named graphs
+            options["default_graph"] = [ox.NamedNode(str(g)) for g in default_graphs or []]
+            options["named_graphs"] = [ox.NamedNode(str(g)) for g in named_graphs or []]
         try:
-            result = self.store.query(text, substitutions=subs)
+            result = self.store.query(text, **options)
         except SyntaxError as err:
             raise TrackTwoError(f"SPARQL syntax error: {err}") from None
+        except (RuntimeError, OSError, ValueError) as err:
+            raise TrackTwoError(f"query failed: {err}") from None
         if isinstance(result, ox.QueryBoolean):
             return Result("ask", boolean=bool(result))
         if isinstance(result, ox.QuerySolutions):
@@ -100,6 +127,9 @@ class OxigraphRepository(Repository):
             graph.add((_to_rdflib(t.subject), _to_rdflib(t.predicate), _to_rdflib(t.object)))
         return Result("graph", graph=graph)
 
+    def graph_names(self):
+        return sorted(URIRef(g.value) for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+
 
 # --- rdflib (reference) ---------------------------------------------------------------------
 
@@ -110,11 +140,37 @@ class RdflibRepository(Repository):
         self.dataset = Dataset(default_union=True)
         self.dataset.parse(str(nquads), format="nquads")
 
-    def query(self, text, bindings=None):
+    def _view(self, default_graphs, named_graphs) -> Dataset:
+        """A dataset of the requested graphs, built from ours: rdflib would fetch a FROM IRI."""
+        view = Dataset()
+        for g in default_graphs or []:
+            for t in self.dataset.graph(URIRef(str(g))):
+                view.default_graph.add(t)
+        for g in named_graphs or []:
+            target = view.graph(URIRef(str(g)))
+            for t in self.dataset.graph(URIRef(str(g))):
+                target.add(t)
+        return view
+
+    def query(self, text, bindings=None, default_graphs=None, named_graphs=None, base_iri=None):
+        from rdflib.plugins.sparql.algebra import translateQuery
+        from rdflib.plugins.sparql.evaluate import evalQuery
+        from rdflib.plugins.sparql.parser import parseQuery
+        from rdflib.plugins.sparql.processor import SPARQLResult
         try:
-            result = self.dataset.query(text, initBindings=bindings or {})
+            query = translateQuery(parseQuery(text), base=base_iri)
         except Exception as err:  # rdflib raises pyparsing errors and others for bad queries
             raise TrackTwoError(f"SPARQL error: {str(err).splitlines()[0]}") from None
+        clause = query.algebra.get("datasetClause") or []
+        if default_graphs is None and named_graphs is None and clause:
+            default_graphs = [c.default for c in clause if c.get("default")]
+            named_graphs = [c.named for c in clause if c.get("named")]
+        query.algebra["datasetClause"] = None  # never let rdflib load a graph from the web
+        target = self.dataset if default_graphs is None and named_graphs is None else self._view(default_graphs, named_graphs)
+        try:
+            result = SPARQLResult(evalQuery(target, query, {Variable(k): v for k, v in (bindings or {}).items()}))
+        except Exception as err:
+            raise TrackTwoError(f"query failed: {str(err).splitlines()[0] if str(err) else type(err).__name__}") from None
         if result.type == "ASK":
             return Result("ask", boolean=bool(result.askAnswer))
         if result.type == "SELECT":
@@ -126,11 +182,115 @@ class RdflibRepository(Repository):
             graph.add(t)
         return Result("graph", graph=graph)
 
+    def graph_names(self):
+        return sorted(g.identifier for g in self.dataset.graphs()
+                      if isinstance(g.identifier, URIRef) and len(g) and g.identifier != self.dataset.default_graph.identifier)
 
-BACKENDS = {"oxigraph": OxigraphRepository, "rdflib": RdflibRepository}
+
+# --- a remote SPARQL 1.1 endpoint ------------------------------------------------------------
+
+class SparqlRepository(Repository):
+    """Any SPARQL 1.1 endpoint, through SPARQLWrapper, with a request timeout.
+
+    The SPARQL protocol has no way to bind a variable, so parameter values are sent as an inline
+    VALUES block at the top of the query's WHERE group: each value is a typed rdflib term,
+    validated by the saved-query registry and written in its canonical N-Triples form.
+    """
+
+    name = "sparql"
+
+    def __init__(self, endpoint: str, timeout: float = 30):
+        if not re.match(r"^https?://", endpoint or ""):
+            raise TrackTwoError(f"TRACKTWO_ENDPOINT must be an http(s) URL of a SPARQL endpoint, not {endpoint!r}")
+        self.endpoint, self.timeout = endpoint, timeout
+
+    def _wrapper(self, text, default_graphs, named_graphs):
+        from SPARQLWrapper import POST, SPARQLWrapper
+        sparql = SPARQLWrapper(self.endpoint)
+        sparql.setMethod(POST)
+        sparql.setTimeout(int(max(1, self.timeout)))
+        sparql.setQuery(text)
+        for g in default_graphs or []:
+            sparql.addParameter("default-graph-uri", str(g))
+        for g in named_graphs or []:
+            sparql.addParameter("named-graph-uri", str(g))
+        return sparql
+
+    def query(self, text, bindings=None, default_graphs=None, named_graphs=None, base_iri=None):
+        from SPARQLWrapper import JSON, N3
+        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+        if base_iri:
+            text = f"BASE <{base_iri}>\n{text}"
+        if bindings:
+            text = inline_values(text, bindings)
+        sparql = self._wrapper(text, default_graphs, named_graphs)
+        kind = query_kind(text)
+        try:
+            if kind == "graph":
+                sparql.setReturnFormat(N3)  # asks for Turtle / N-Triples
+                response = sparql.query()
+                body = response.response.read()
+                graph = bind_prefixes(Graph())
+                try:
+                    graph.parse(data=body, format="turtle")
+                except Exception:
+                    raise QueryTimeout(f"{self.endpoint} sent an unreadable graph (a timeout cuts the body short)") from None
+                return Result("graph", graph=graph)
+            sparql.setReturnFormat(JSON)
+            response = sparql.query()
+            body = response.response.read()
+        except SPARQLWrapperException as err:
+            raise TrackTwoError(f"{self.endpoint}: {str(err).splitlines()[0]}") from None
+        except (OSError, TimeoutError) as err:
+            raise QueryTimeout(f"{self.endpoint} did not answer within {self.timeout:g} s ({err})") from None
+        try:
+            data = json.loads(body)
+        except ValueError:
+            # `oxigraph serve --timeout-s` answers 200 with a truncated body when it cancels a query
+            raise QueryTimeout(f"{self.endpoint} sent an unreadable result (a timeout cuts the body short)") from None
+        if "boolean" in data:
+            return Result("ask", boolean=bool(data["boolean"]))
+        variables = data["head"].get("vars", [])
+        rows = [{k: _from_json(v) for k, v in b.items()} for b in data["results"]["bindings"]]
+        return Result("select", variables, rows)
 
 
-def open_repository(nquads: Path, backend: str = "oxigraph") -> Repository:
+def _from_json(value: dict):
+    kind = value["type"]
+    if kind == "uri":
+        return URIRef(value["value"])
+    if kind == "bnode":
+        return BNode(value["value"])
+    if "xml:lang" in value:
+        return Literal(value["value"], lang=value["xml:lang"])
+    if "datatype" in value:
+        return Literal(value["value"], datatype=URIRef(value["datatype"]))
+    return Literal(value["value"])
+
+
+def query_kind(text: str) -> str:
+    from rdflib.plugins.sparql.parser import parseQuery
+    name = parseQuery(text)[1].name
+    return {"SelectQuery": "select", "AskQuery": "ask"}.get(name, "graph")
+
+
+def inline_values(text: str, bindings: dict) -> str:
+    """Insert `VALUES (?a ?b) { (t1 t2) }` right after the first WHERE's opening brace."""
+    match = re.search(r"\bWHERE\s*\{", text, flags=re.IGNORECASE)
+    if not match:
+        raise TrackTwoError("cannot bind parameters: the query has no WHERE clause")
+    names = " ".join(f"?{k}" for k in bindings)
+    terms = " ".join(v.n3() for v in bindings.values())
+    return f"{text[:match.end()]}\n  VALUES ({names}) {{ ({terms}) }}\n{text[match.end():]}"
+
+
+BACKENDS = {"oxigraph": OxigraphRepository, "rdflib": RdflibRepository, "sparql": SparqlRepository}
+
+
+def open_repository(nquads: Path | None, backend: str = "oxigraph", endpoint: str | None = None,
+                    timeout: float = 30) -> Repository:
+    if backend == "sparql":
+        return SparqlRepository(endpoint or "", timeout)
     try:
         cls = BACKENDS[backend]
     except KeyError:

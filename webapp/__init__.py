@@ -1,7 +1,8 @@
 """The tracktwo web app: an application factory over a read-only store.
 
 The app never parses Turtle on a request and never writes: it opens the built dataset once,
-through the store backend chosen in the configuration.
+through the store backend chosen in the configuration. Untrusted SPARQL (the /sparql endpoint)
+runs in worker processes with a time limit; the app's own pages query the store directly.
 """
 
 from __future__ import annotations
@@ -11,12 +12,20 @@ from pathlib import Path
 
 from flask import Flask, render_template
 
+from tracktwo.executor import Executor, StoreSpec
 from tracktwo.store import open_repository
 
+# Safe defaults in one place (every one can be set as an environment variable).
 DEFAULTS = {
-    "TRACKTWO_DATASET": "build/tracktwo.nq",
-    "TRACKTWO_BACKEND": "oxigraph",
+    "TRACKTWO_DATASET": "build/tracktwo.nq",   # the built dataset (N-Quads)
+    "TRACKTWO_BACKEND": "oxigraph",            # oxigraph | rdflib | sparql
+    "TRACKTWO_ENDPOINT": None,                 # the remote SPARQL endpoint, for the sparql backend
+    "TRACKTWO_QUERY_TIMEOUT": 10.0,            # seconds a /sparql query may run
+    "TRACKTWO_RESULT_CAP": 10000,              # rows (or triples) a /sparql answer may carry
+    "TRACKTWO_MAX_BODY": 1024 * 1024,          # bytes a request body may have
+    "TRACKTWO_WORKERS": 1,                     # query worker processes for /sparql
 }
+TYPES = {"TRACKTWO_QUERY_TIMEOUT": float, "TRACKTWO_RESULT_CAP": int, "TRACKTWO_MAX_BODY": int, "TRACKTWO_WORKERS": int}
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -24,16 +33,31 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(DEFAULTS)
     app.config.update({k: v for k, v in os.environ.items() if k.startswith("TRACKTWO_")})
     app.config.update(config or {})
-    app.extensions["tracktwo.repo"] = open_repository(Path(app.config["TRACKTWO_DATASET"]),
-                                                      app.config["TRACKTWO_BACKEND"])
+    for key, cast in TYPES.items():
+        app.config[key] = cast(app.config[key])
+    app.config["MAX_CONTENT_LENGTH"] = app.config["TRACKTWO_MAX_BODY"]
 
-    from .views import cases
+    spec = StoreSpec(str(Path(app.config["TRACKTWO_DATASET"])), app.config["TRACKTWO_BACKEND"],
+                     app.config["TRACKTWO_ENDPOINT"], app.config["TRACKTWO_QUERY_TIMEOUT"])
+    repo = open_repository(Path(spec.dataset), spec.backend, spec.endpoint, spec.timeout)
+    app.extensions["tracktwo.repo"] = repo
+    app.extensions["tracktwo.graphs"] = repo.graph_names()
+    app.extensions["tracktwo.executor"] = Executor(spec, app.config["TRACKTWO_QUERY_TIMEOUT"],
+                                                   app.config["TRACKTWO_RESULT_CAP"], app.config["TRACKTWO_WORKERS"])
+
+    from .views import cases, sparql
     app.register_blueprint(cases.bp)
+    app.register_blueprint(sparql.bp)
 
     @app.errorhandler(404)
     def not_found(_err):
         return render_template("error.html", title="Not found",
                                message="There is no page at this address."), 404
+
+    @app.errorhandler(413)
+    def too_large(_err):
+        return (f"The request body is larger than the {app.config['TRACKTWO_MAX_BODY']} bytes allowed.\n",
+                413, {"Content-Type": "text/plain; charset=utf-8"})
 
     @app.errorhandler(500)
     def server_error(_err):

@@ -1,0 +1,52 @@
+"""The remote backend: the built dataset published into a real Oxigraph server, then the saved
+queries and the web app run over SPARQLWrapper and give the same answers as the embedded store."""
+
+import urllib.request
+
+import pytest
+from conftest import REPO, run_cli
+from servers import oxigraph_server, tracktwo_server
+from test_queries import NEEDS, REGISTRY, _normalised
+
+from tracktwo.build import dataset_path
+from tracktwo.store import open_repository
+
+
+@pytest.fixture(scope="module")
+def remote(built, tmp_path_factory):
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as url:
+        published = run_cli("--root", built.root, "publish", "--endpoint", url + "/store")
+        assert published.returncode == 0, published.stderr
+        assert "inferred" in published.stdout
+        yield url
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY.queries))
+def test_saved_queries_agree_on_all_three_backends(built, remote, name):
+    params = NEEDS.get(name, {})
+    embedded = REGISTRY.get(name).run(open_repository(dataset_path(built)), params).rows
+    reference = REGISTRY.get(name).run(open_repository(dataset_path(built), "rdflib"), params).rows
+    far = REGISTRY.get(name).run(open_repository(None, "sparql", remote + "/query"), params).rows
+    assert _normalised(far) == _normalised(embedded) == _normalised(reference)
+
+
+def test_cli_query_on_the_remote_backend(built, remote):
+    result = run_cli("--root", built.root, "query", "run", "case-timeline", "--backend", "sparql",
+                     "--param", "case=neemrana-dialogue", "--format", "csv", env={"TRACKTWO_ENDPOINT": remote + "/query"})
+    assert result.returncode == 0, result.stderr
+    assert "neemrana-first-meeting" in result.stdout
+
+
+def test_the_web_app_runs_on_the_remote_backend(built, remote):
+    with tracktwo_server(built.root, TRACKTWO_BACKEND="sparql", TRACKTWO_ENDPOINT=remote + "/query") as url:
+        with urllib.request.urlopen(url + "/", timeout=30) as response:
+            page = response.read().decode()
+        assert "Oslo back channel" in page and "Living Room Dialogue" in page
+        with urllib.request.urlopen(url + "/sparql?query=ASK%20%7B%20%3Fs%20a%20%3Chttps%3A%2F%2Fw3id.org%2Ftracktwo%2Fontology%23Case%3E%20%7D",
+                                    timeout=30) as response:
+            assert b"true" in response.read()
+
+
+def test_publish_to_nowhere_is_a_clear_error(built):
+    result = run_cli("--root", built.root, "publish", "--endpoint", "http://127.0.0.1:9/store", "--timeout", "5")
+    assert result.returncode == 1 and "cannot reach the graph store" in result.stderr

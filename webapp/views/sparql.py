@@ -1,0 +1,154 @@
+"""The read-only SPARQL 1.1 Protocol endpoint at /sparql.
+
+GET with `query=`, POST form-encoded, POST `application/sparql-query`; `default-graph-uri` /
+`named-graph-uri` choose among the dataset's own graphs. Results by content negotiation (or a
+`format` parameter). Updates and SERVICE are refused before anything runs; every query runs in
+a worker process with a time limit, and results are capped.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, request
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from tracktwo.errors import TrackTwoError
+from tracktwo.results import ALIASES, GRAPH, media_types, serialize
+from tracktwo.sparql import QueryRefused, check_query
+from tracktwo.store import QueryTimeout
+
+bp = Blueprint("sparql", __name__)
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS = "http://www.w3.org/ns/formats/"
+FORM = "application/x-www-form-urlencoded"
+
+
+class ProtocolError(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def _error(status: int, message: str) -> Response:
+    response = Response(message.rstrip() + "\n", status=status, mimetype="text/plain")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _media_type() -> tuple[str | None, str]:
+    value = request.headers.get("Content-Type", "")
+    media, _, params = value.partition(";")
+    charset = ""
+    for param in params.split(";"):
+        key, _, val = param.strip().partition("=")
+        if key.lower() == "charset":
+            charset = val.strip().strip('"').lower()
+    return (media.strip().lower() or None), charset
+
+
+def _read_request() -> tuple[str | None, list[str] | None, list[str] | None]:
+    """The query text and the protocol dataset, or a ProtocolError for a malformed request."""
+    args = request.args
+    if "update" in args or "using-graph-uri" in args or "using-named-graph-uri" in args:
+        raise ProtocolError(403, "updates are refused: this endpoint is read-only")
+    queries = args.getlist("query")
+    defaults, named = args.getlist("default-graph-uri"), args.getlist("named-graph-uri")
+    if request.method == "POST":
+        media, charset = _media_type()
+        if charset and charset not in ("utf-8", "utf8"):
+            raise ProtocolError(415, f"request bodies must be UTF-8, not {charset}")
+        if media == FORM:
+            form = request.form
+            if "update" in form:
+                raise ProtocolError(403, "updates are refused: this endpoint is read-only")
+            queries += form.getlist("query")
+            defaults += form.getlist("default-graph-uri")
+            named += form.getlist("named-graph-uri")
+        elif media == "application/sparql-query":
+            try:
+                queries.append(request.get_data().decode("utf-8"))
+            except UnicodeDecodeError:
+                raise ProtocolError(400, "the request body is not valid UTF-8") from None
+        elif media == "application/sparql-update":
+            raise ProtocolError(403, "updates are refused: this endpoint is read-only")
+        else:
+            raise ProtocolError(415, "POST a query as application/x-www-form-urlencoded (query=…) "
+                                     "or as application/sparql-query")
+    if len(queries) > 1:
+        raise ProtocolError(400, "give exactly one query parameter")
+    if not queries:
+        return None, None, None
+    dataset_given = bool(defaults or named)
+    return queries[0], (defaults if dataset_given else None), (named if dataset_given else None)
+
+
+def _choose(kind: str) -> str | None:
+    available = list(media_types(kind))
+    wanted = request.values.get("format")
+    if wanted:
+        media = ALIASES.get(wanted.lower(), wanted)
+        return media if media in available else None
+    if not request.accept_mimetypes or request.accept_mimetypes.best in ("*/*", None):
+        return available[0]
+    return request.accept_mimetypes.best_match(available)
+
+
+def _service_description() -> Response:
+    endpoint = URIRef(request.base_url)
+    graph = Graph()
+    graph.bind("sd", SD)
+    service = BNode()
+    graph.add((service, RDF.type, URIRef(SD + "Service")))
+    graph.add((service, URIRef(SD + "endpoint"), endpoint))
+    graph.add((service, URIRef(SD + "supportedLanguage"), URIRef(SD + "SPARQL11Query")))
+    for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                 "Turtle", "N-Triples", "JSON-LD", "RDF_XML"):
+        graph.add((service, URIRef(SD + "resultFormat"), URIRef(FORMATS + name)))
+    dataset = BNode()
+    graph.add((service, URIRef(SD + "defaultDataset"), dataset))
+    graph.add((dataset, RDF.type, URIRef(SD + "Dataset")))
+    default = BNode()
+    graph.add((dataset, URIRef(SD + "defaultGraph"), default))
+    graph.add((default, RDF.type, URIRef(SD + "Graph")))
+    graph.add((default, RDFS.comment, Literal("The union of the named graphs.")))
+    for name in current_app.extensions["tracktwo.graphs"]:
+        named = BNode()
+        graph.add((dataset, URIRef(SD + "namedGraph"), named))
+        graph.add((named, URIRef(SD + "name"), name))
+    media = request.accept_mimetypes.best_match(list(GRAPH)) or "text/turtle"
+    response = Response(graph.serialize(format=GRAPH[media], encoding="utf-8"), mimetype=media)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+@bp.route("/sparql/", methods=["GET", "POST"])
+def endpoint():
+    try:
+        text, defaults, named = _read_request()
+        if text is None:
+            return _service_description()
+        kind = check_query(text)
+    except ProtocolError as err:
+        return _error(err.status, err.message)
+    except QueryRefused as err:
+        return _error(403, str(err))
+    except TrackTwoError as err:
+        return _error(400, str(err))
+    media = _choose(kind)
+    if media is None:
+        return _error(406, "no result format matches the request; available: " + ", ".join(media_types(kind)))
+    try:
+        result = current_app.extensions["tracktwo.executor"].run(text, None, defaults, named, request.base_url)
+    except QueryTimeout as err:
+        return _error(503, str(err))
+    except TrackTwoError as err:
+        return _error(400, str(err))
+    response = Response(serialize(result, media), mimetype=media)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Vary"] = "Accept"
+    if result.truncated:
+        cap = current_app.config["TRACKTWO_RESULT_CAP"]
+        response.headers["X-TrackTwo-Truncated"] = f"results cut at {cap}"
+    return response
