@@ -162,27 +162,18 @@ def with_labels(repo: Repository, result: Result) -> Result:
     iri_columns = [v for v in result.variables
                    if f"{v}Label" not in result.variables and not v.endswith("Label")
                    and any(isinstance(r.get(v), URIRef) for r in result.rows)]
-    iris = sorted({r[v] for r in result.rows for v in iri_columns if isinstance(r.get(v), URIRef)})
-    if not iris:
+    if not iri_columns:
         return result
-    labels: dict = {}
-    # The IRIs come from the store's own answer, not from user input.
-    values = " ".join(i.n3() for i in iris)
-    query = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
-             f"SELECT ?x ?label WHERE {{ VALUES ?x {{ {values} }} ?x rdfs:label|skos:prefLabel ?label }}")
-    for row in repo.select(query):
-        label = row["label"]
-        current = labels.get(row["x"])
-        if current is None or (label.language in (None, "en"), str(label)) < (current.language in (None, "en"), str(current)):
-            labels[row["x"]] = label
+    labels = repo.labels()
     variables = []
     for v in result.variables:
         variables.append(v)
         if v in iri_columns:
             variables.append(f"{v}Label")
             for r in result.rows:
-                if r.get(v) in labels:
-                    r[f"{v}Label"] = labels[r[v]]
+                label = labels.get(r.get(v))
+                if label is not None:
+                    r[f"{v}Label"] = label
     result.variables = variables
     return result
 

@@ -1,0 +1,263 @@
+"""Benchmarks: store backends and saved queries at 100, 1,000 and 10,000 synthetic cases.
+
+    python benchmarks/bench.py [--sizes 100 1000 10000] [--quick]
+
+For each size it generates a corpus (benchmarks/generate.py), then, for each backend, runs a
+child process that opens the store and times every saved query, next to the raw
+pyoxigraph.Store.query of the same text on the same graph (the baseline the ratios are against).
+Then it serves the app under gunicorn (2 workers) on loopback, times pages end to end over HTTP,
+and runs wrk against them. Results go to benchmarks/results/ as Markdown and JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+WORK = ROOT / "benchmarks" / ".work"
+RESULTS = ROOT / "benchmarks" / "results"
+NEEDS = {"find-by-name": {"text": "synthetic case 1"}, "case-timeline": {"case": "case:synthetic-00001"},
+         "upstream-of-accord": {"accord": "accord:synthetic-00001-accord"}}
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+# --- the child: one backend on one corpus ------------------------------------------------------
+
+def child(backend: str, corpus: Path, endpoint: str | None, runs: int, budget: float) -> dict:
+    from tracktwo.queries import Registry
+    from tracktwo.store import open_repository, _to_oxigraph
+    import pyoxigraph as ox
+
+    started = time.perf_counter()
+    repo = open_repository(corpus / "build" / "tracktwo.nq", backend, endpoint)
+    opened = time.perf_counter() - started
+    baseline = repo.store if backend == "oxigraph" else None
+    registry = Registry(corpus / "queries")
+    queries = {}
+    for name, q in sorted(registry.queries.items()):
+        params = NEEDS.get(name, {})
+        bindings = q.bind(params)
+        times, raw, rows = [], [], 0
+        deadline = time.perf_counter() + budget
+        for _ in range(runs):
+            t = time.perf_counter()
+            rows = len(q.run(repo, params).rows)
+            times.append(time.perf_counter() - t)
+            if baseline is not None:
+                t = time.perf_counter()
+                list(baseline.query(q.text, substitutions={ox.Variable(k): _to_oxigraph(v) for k, v in bindings.items()}))
+                raw.append(time.perf_counter() - t)
+            if time.perf_counter() > deadline:
+                break
+        entry = {"rows": rows, "runs": len(times), "median_ms": statistics.median(times) * 1000,
+                 "p95_ms": percentile(times, 95) * 1000}
+        if raw:
+            entry["raw_median_ms"] = statistics.median(raw) * 1000
+            entry["ratio"] = statistics.median(times) / max(statistics.median(raw), 1e-9)
+        queries[name] = entry
+    return {"backend": backend, "open_s": opened, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "queries": queries}
+
+
+# --- the parent ------------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait(url: str, seconds: float = 300) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=10).read()
+            return
+        except Exception:
+            time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer")
+
+
+def run_child(backend, corpus, endpoint, runs, budget) -> dict:
+    cmd = [sys.executable, __file__, "--child", backend, "--corpus", str(corpus), "--runs", str(runs), "--budget", str(budget)]
+    if endpoint:
+        cmd += ["--endpoint", endpoint]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=7200)
+    if out.returncode != 0:
+        return {"backend": backend, "error": out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "failed"}
+    return json.loads(out.stdout)
+
+
+def http_pages(base: str, paths: list[str], runs: int) -> dict:
+    out = {}
+    for path in paths:
+        times = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            urllib.request.urlopen(base + path, timeout=120).read()
+            times.append(time.perf_counter() - t)
+        out[path] = {"median_ms": statistics.median(times) * 1000, "p95_ms": percentile(times, 95) * 1000}
+    return out
+
+
+def wrk(url: str, seconds: int) -> dict | None:
+    if not shutil.which("wrk"):
+        return None
+    out = subprocess.run(["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", url], capture_output=True, text=True).stdout
+    result = {"url": url}
+    if m := re.search(r"Requests/sec:\s+([\d.]+)", out):
+        result["requests_per_s"] = float(m.group(1))
+    for pct in ("50", "90", "99"):
+        if m := re.search(rf"\s{pct}%\s+([\d.]+)(us|ms|s)", out):
+            value = float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)]
+            result[f"p{pct}_ms"] = value
+    m = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    result["errors"] = int(m.group(1)) if m else 0
+    result["socket_errors"] = errors.group(1) if errors else "none"
+    return result
+
+
+def serve_and_measure(corpus: Path, pages: list[str], runs: int, load_seconds: int) -> dict:
+    port = free_port()
+    env = {**os.environ, "TRACKTWO_DATASET": str(corpus / "build" / "tracktwo.nq")}
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
+    if gunicorn:
+        cmd = [gunicorn, "-w", "2", "-b", f"127.0.0.1:{port}", "--timeout", "600", "webapp:create_app()"]
+    else:  # the bench extras were not installed: fall back to waitress
+        cmd = [sys.executable, "-m", "waitress", f"--listen=127.0.0.1:{port}", "--call", "webapp:create_app"]
+    server = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        started = time.perf_counter()
+        wait(base + "/")
+        result = {"server": "gunicorn, 2 workers" if gunicorn else "waitress", "startup_s": time.perf_counter() - started,
+                  "pages": http_pages(base, pages, runs)}
+        result["load"] = [r for r in (wrk(base + p, load_seconds) for p in pages) if r]
+        return result
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def machine() -> dict:
+    cpu = ""
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
+            "platform": platform.platform(), "date": time.strftime("%Y-%m-%d %H:%M")}
+
+
+def markdown(report: dict) -> str:
+    m = report["machine"]
+    lines = [f"# tracktwo benchmarks, {m['date']}", "",
+             f"Machine: {m['cpu']}, {m['cores']} cores, Python {m['python']}, {m['platform']}.", ""]
+    for size in report["sizes"]:
+        lines += [f"## {size['cases']:,} cases ({size['quads']:,} quads)", ""]
+        for b in size["backends"]:
+            if "error" in b:
+                lines += [f"**{b['backend']}**: failed: {b['error']}", ""]
+                continue
+            lines += [f"**{b['backend']}**: opened in {b['open_s']:.2f} s, resident memory {b['rss_mb']:.0f} MB.", "",
+                      "| query | rows | median ms | p95 ms | raw pyoxigraph median ms | ratio |",
+                      "|---|---:|---:|---:|---:|---:|"]
+            for name, q in b["queries"].items():
+                raw = f"{q['raw_median_ms']:.1f}" if "raw_median_ms" in q else ""
+                ratio = f"{q['ratio']:.2f}×" if "ratio" in q else ""
+                lines.append(f"| {name} | {q['rows']} | {q['median_ms']:.1f} | {q['p95_ms']:.1f} | {raw} | {ratio} |")
+            lines.append("")
+        if "http" in size:
+            h = size["http"]
+            lines += [f"**HTTP** ({h['server']}, started in {h['startup_s']:.1f} s):", "",
+                      "| page | median ms | p95 ms |", "|---|---:|---:|"]
+            lines += [f"| `{p}` | {v['median_ms']:.1f} | {v['p95_ms']:.1f} |" for p, v in h["pages"].items()]
+            lines.append("")
+            if h["load"]:
+                lines += ["| load (wrk, 2 threads, 16 connections) | requests/s | p50 ms | p99 ms | non-2xx |",
+                          "|---|---:|---:|---:|---:|"]
+                lines += [f"| `{r['url'].split('/', 3)[-1] or '/'}` | {r.get('requests_per_s', 0):.0f} | {r.get('p50_ms', 0):.1f} | "
+                          f"{r.get('p99_ms', 0):.1f} | {r['errors']} |" for r in h["load"]]
+                lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
+    parser.add_argument("--quick", action="store_true", help="fewer runs, shorter load runs")
+    parser.add_argument("--child")
+    parser.add_argument("--corpus", type=Path)
+    parser.add_argument("--endpoint")
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--budget", type=float, default=60)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child, args.corpus, args.endpoint, args.runs, args.budget)))
+        return
+
+    from benchmarks.generate import generate
+    runs, load = (5, 5) if args.quick else (20, 15)
+    report = {"machine": machine(), "sizes": []}
+    for n in args.sizes:
+        corpus = WORK / f"cases-{n}"
+        if not (corpus / "build" / "tracktwo.nq").is_file():
+            print(f"generating {n} cases …", file=sys.stderr)
+            generate(n, corpus)
+        shutil.rmtree(corpus / "queries", ignore_errors=True)  # always the current saved queries
+        shutil.copytree(ROOT / "queries", corpus / "queries")
+        quads = sum(1 for _ in open(corpus / "build" / "tracktwo.nq"))
+        size = {"cases": n, "quads": quads, "backends": []}
+        print(f"{n} cases: oxigraph …", file=sys.stderr)
+        size["backends"].append(run_child("oxigraph", corpus, None, runs, 120))
+        if n <= 1000:  # rdflib is measured where it finishes in reasonable time
+            print(f"{n} cases: rdflib …", file=sys.stderr)
+            size["backends"].append(run_child("rdflib", corpus, None, max(3, runs // 5), 30))
+            oxigraph = shutil.which("oxigraph", path=str(Path(sys.executable).parent))
+            if oxigraph:
+                print(f"{n} cases: remote oxigraph server …", file=sys.stderr)
+                port = free_port()
+                store = WORK / f"oxigraph-{n}"
+                shutil.rmtree(store, ignore_errors=True)
+                server = subprocess.Popen([oxigraph, "serve", "--location", str(store), "--bind", f"127.0.0.1:{port}"],
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                try:
+                    wait(f"http://127.0.0.1:{port}/")
+                    subprocess.run([sys.executable, "-m", "tracktwo.cli", "--root", str(corpus), "publish",
+                                    "--endpoint", f"http://127.0.0.1:{port}/store"], check=True, capture_output=True)
+                    size["backends"].append(run_child("sparql", corpus, f"http://127.0.0.1:{port}/query", runs, 60))
+                finally:
+                    server.terminate()
+                    server.wait(timeout=30)
+        print(f"{n} cases: HTTP …", file=sys.stderr)
+        size["http"] = serve_and_measure(corpus, ["/", "/sparql?query=ASK%20%7B%7D"], runs, load)
+        report["sizes"].append(size)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M")
+    (RESULTS / f"bench-{stamp}.json").write_text(json.dumps(report, indent=2))
+    (RESULTS / f"bench-{stamp}.md").write_text(markdown(report))
+    shutil.copy(RESULTS / f"bench-{stamp}.md", RESULTS / "latest.md")
+    print(markdown(report))
+
+
+if __name__ == "__main__":
+    main()

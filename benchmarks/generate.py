@@ -1,0 +1,143 @@
+"""Write a synthetic corpus of N cases for benchmarks: fictional, shape-valid, about 100 triples a case.
+
+    python benchmarks/generate.py --cases 1000 --out /tmp/bench-1000
+
+writes OUT/ontology/ (a copy of the real one), OUT/cases/shared/synthetic-shared.ttl (a pool of
+actors, places, sources and conflicts that cases share), OUT/cases/synthetic-NNNNN.ttl (one file a
+case: two processes, six events, six participations, a bridge, an accord, citations) and, unless
+--no-dataset, OUT/build/tracktwo.nq: the dataset as `tracktwo build` would write it, with the
+schema closure (supertypes, inverses) as the inferred graph but without running HermiT, which is
+what makes a 10,000-case corpus buildable in seconds. Nothing here is a claim about history.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import sys
+from pathlib import Path
+
+from rdflib import Dataset, Graph, URIRef
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tracktwo.namespaces import GRAPH, INFERRED_GRAPH  # noqa: E402
+from tracktwo.reason import Schema, complete  # noqa: E402
+
+PREFIXES = (ROOT / "tests" / "fixtures" / "prefixes.ttl").read_text()
+ROLES = ["convener", "facilitator", "funder", "host", "participant", "negotiator"]
+CAPACITIES = ["private-citizen", "former-official", "official", "academic", "civil-society"]
+MECHANISMS = ["back-channel", "problem-solving-workshop", "sustained-dialogue", "confidence-building-measure",
+              "joint-fact-finding", "non-paper"]
+BRIDGES = ["draft-text-transfer", "participants-join-delegation", "channel-upgraded", "report-to-governments",
+           "joint-proposal", "technical-task-force"]
+GRADES = ["primary-documents", "participant-testimony", "analyst-argument", "disputed"]
+REGIONS = ["middle-east", "central-asia", "south-asia", "europe", "africa", "latin-america", "east-asia"]
+EVENT_TYPES = ["meeting", "workshop-round", "negotiation-round", "announcement", "suspension", "resumption"]
+
+
+def shared(pool: int) -> str:
+    parts = [PREFIXES, "# Synthetic shared pool for benchmarks: fictional people, places and sources.\n"]
+    for i in range(pool):
+        parts.append(f'state:synthland-{i} a t2:State ; rdfs:label "Synthland {i}"@en .\n'
+                     f'place:synth-city-{i} a t2:Place ; rdfs:label "Synth City {i}"@en ; '
+                     f'geo:lat "{(i * 7) % 170 - 85}.5"^^xsd:decimal ; geo:long "{(i * 13) % 350 - 175}.25"^^xsd:decimal ; '
+                     f't2:country state:synthland-{i} .\n'
+                     f'source:synthetic-{i} a t2:Source ; rdfs:label "Synthetic source {i}"@en ; '
+                     f'dcterms:title "A Synthetic Study {i}" ; t2:authors "Example, Author{i}" ; '
+                     f't2:year "{1980 + i % 40}"^^xsd:gYear ; t2:sourceType sourcetype:book .\n'
+                     f'conflict:synthetic-{i} a t2:Conflict ; rdfs:label "Synthetic conflict {i}"@en ; '
+                     f't2:region region:{REGIONS[i % len(REGIONS)]} ; t2:party state:synthland-{i} .\n')
+    for i in range(pool * 5):
+        parts.append(f'person:synth-person-{i} a t2:Person ; rdfs:label "Synth Person {i}"@en .\n')
+    return "".join(parts)
+
+
+def case(n: int, pool: int, rng: random.Random) -> str:
+    c = f"synthetic-{n:05d}"
+    conflict, src = rng.randrange(pool), rng.randrange(pool)
+    year = 1960 + rng.randrange(60)
+    cite = f't2:citation [ t2:source source:synthetic-{src} ; t2:locator "p. {rng.randrange(1, 400)}" ]'
+    out = [PREFIXES, f"# Synthetic case {n} for benchmarks (fictional).\n",
+           f'case:{c} a t2:Case ; rdfs:label "Synthetic case {n}"@en ; '
+           f't2:summary "A fictional case generated for benchmarks."@en ; t2:aboutConflict conflict:synthetic-{conflict} ; '
+           f't2:coversProcess process:{c}-dialogue , process:{c}-talks ; t2:keySource source:synthetic-{src} ; '
+           f't2:outcome outcome:{rng.choice(["accord-reached", "no-accord", "channel-sustained"])} .\n',
+           f'process:{c}-dialogue a t2:Initiative ; rdfs:label "Dialogue {n}"@en ; t2:track track:track-2 ; '
+           f't2:mechanism mechanism:{rng.choice(MECHANISMS)} ; t2:addressesConflict conflict:synthetic-{conflict} ; '
+           f't2:startDate "{year}-01-01"^^xsd:date ; t2:startDatePrecision t2:Year ; {cite} .\n',
+           f'process:{c}-talks a t2:OfficialProcess ; rdfs:label "Talks {n}"@en ; t2:track track:track-1 ; '
+           f't2:addressesConflict conflict:synthetic-{conflict} ; '
+           f't2:startDate "{year + 2}-03-01"^^xsd:date ; t2:startDatePrecision t2:Month ; {cite} .\n']
+    for e in range(6):
+        process = "dialogue" if e < 4 else "talks"
+        out.append(f'event:{c}-e{e} a t2:Event ; rdfs:label "Event {e} of case {n}"@en ; t2:inProcess process:{c}-{process} ; '
+                   f't2:eventType eventtype:{EVENT_TYPES[e]} ; t2:date "{year + e // 2}-{1 + e:02d}-01"^^xsd:date ; '
+                   f't2:datePrecision t2:Month ; t2:atPlace place:synth-city-{rng.randrange(pool)} ; {cite} .\n')
+    for p in range(6):
+        person = rng.randrange(pool * 5)
+        process = "dialogue" if p < 4 else "talks"
+        out.append(f'participation:{c}-p{p} a t2:Participation ; t2:participant person:synth-person-{person} ; '
+                   f't2:participationIn process:{c}-{process} ; t2:role role:{ROLES[p]} ; '
+                   f't2:capacity capacity:{rng.choice(CAPACITIES)} ; {cite} .\n')
+    out.append(f'accord:{c}-accord a t2:Accord ; rdfs:label "Accord {n}"@en ; t2:producedBy process:{c}-talks ; '
+               f't2:signedOn "{year + 4}-06-15"^^xsd:date ; t2:datePrecision t2:Day ; '
+               f't2:signedAt place:synth-city-{rng.randrange(pool)} ; {cite} .\n')
+    out.append(f'bridge:{c}-bridge a t2:Bridge ; rdfs:label "Bridge {n}"@en ; t2:bridgeType bridgetype:{rng.choice(BRIDGES)} ; '
+               f't2:fromProcess process:{c}-dialogue ; t2:toProcess process:{c}-talks ; '
+               f't2:date "{year + 1}-01-01"^^xsd:date ; t2:datePrecision t2:Year ; '
+               f't2:contributedTo accord:{c}-accord ; t2:evidenceGrade evidence:{rng.choice(GRADES)} ; {cite} .\n')
+    return "".join(out)
+
+
+def generate(cases: int, out: Path, dataset: bool = True, seed: int = 1) -> Path:
+    rng = random.Random(seed)
+    pool = max(10, cases // 10)
+    if out.exists():
+        shutil.rmtree(out)
+    shutil.copytree(ROOT / "ontology", out / "ontology")
+    (out / "cases" / "shared").mkdir(parents=True)
+    shutil.copytree(ROOT / "queries", out / "queries")
+    (out / "cases" / "shared" / "synthetic-shared.ttl").write_text(shared(pool))
+    for n in range(cases):
+        (out / "cases" / f"synthetic-{n:05d}.ttl").write_text(case(n, pool, rng))
+    if dataset:
+        write_dataset(out)
+    return out
+
+
+def write_dataset(out: Path) -> Path:
+    ds = Dataset()
+    ontology, data = Graph(), Graph()
+    for path in sorted(out.glob("ontology/*.ttl")):
+        if path.name == "shapes.ttl":
+            continue
+        g = ds.graph(URIRef(GRAPH + "ontology/" + path.stem)).parse(path, format="turtle")
+        ontology += g
+    for path in sorted(out.glob("cases/**/*.ttl")):
+        name = path.relative_to(out).as_posix().removesuffix(".ttl")
+        g = ds.graph(URIRef(GRAPH + name)).parse(path, format="turtle")
+        data += g
+    inferred = ds.graph(INFERRED_GRAPH)
+    for triple in complete(ontology + data, set(), Schema(ontology)):
+        inferred.add(triple)
+    target = out / "build" / "tracktwo.nq"
+    target.parent.mkdir(exist_ok=True)
+    ds.serialize(target, format="nquads", encoding="utf-8")
+    return target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--no-dataset", action="store_true", help="write the Turtle files only")
+    args = parser.parse_args()
+    out = generate(args.cases, args.out, not args.no_dataset)
+    print(f"wrote {args.cases} synthetic cases to {out}")
+
+
+if __name__ == "__main__":
+    main()
