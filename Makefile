@@ -8,7 +8,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test build validate java clean
+.PHONY: run test bench build validate java clean
 
 run: $(STAMP) java
 	$(VENV)/bin/tracktwo build
@@ -16,6 +16,14 @@ run: $(STAMP) java
 
 test: $(STAMP) java
 	$(PY) -m pytest
+
+# Benchmarks (not timed tests): synthetic corpora of 100, 1,000 and 10,000 cases; results go to
+# benchmarks/results/. SIZES="100 1000" narrows it; wrk (Debian) drives the load run.
+SIZES ?= 100 1000 10000
+bench: $(STAMP) java
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	@command -v wrk >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	$(PY) benchmarks/bench.py --sizes $(SIZES)
 
 build: $(STAMP) java
 	$(VENV)/bin/tracktwo build

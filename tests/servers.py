@@ -37,17 +37,23 @@ def wait_for(url: str, process: subprocess.Popen, seconds: float = 90) -> None:
 
 
 @contextmanager
-def tracktwo_server(root: Path, **env):
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "tracktwo.cli", "--root", str(root), "serve", "--no-build",
-                                "--port", str(port)], env={**os.environ, **{k: str(v) for k, v in env.items()}},
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+def running(cmd: list[str], probe: str, env: dict | None = None):
+    """Start a server process, wait until `probe` answers, stop it afterwards."""
+    process = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        wait_for(f"http://127.0.0.1:{port}/sparql", process)
-        yield f"http://127.0.0.1:{port}"
+        wait_for(probe, process)
+        yield
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@contextmanager
+def tracktwo_server(root: Path, **env):
+    port = free_port()
+    cmd = [sys.executable, "-m", "tracktwo.cli", "--root", str(root), "serve", "--no-build", "--port", str(port)]
+    with running(cmd, f"http://127.0.0.1:{port}/sparql", {**os.environ, **{k: str(v) for k, v in env.items()}}):
+        yield f"http://127.0.0.1:{port}"
 
 
 @contextmanager
@@ -56,11 +62,6 @@ def oxigraph_server(location: Path, *args):
     if binary is None:
         raise RuntimeError("the oxigraph server (PyPI package oxigraph) is not installed")
     port = free_port()
-    process = subprocess.Popen([binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", *args],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        wait_for(f"http://127.0.0.1:{port}/", process)
+    with running([binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", *args],
+                 f"http://127.0.0.1:{port}/"):
         yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=20)

@@ -45,8 +45,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["tracktwo.executor"] = Executor(spec, app.config["TRACKTWO_QUERY_TIMEOUT"],
                                                    app.config["TRACKTWO_RESULT_CAP"], app.config["TRACKTWO_WORKERS"])
 
-    from .views import cases, sparql
+    from . import format
+    from .views import cases, resources, sparql
+    format.register(app)
     app.register_blueprint(cases.bp)
+    app.register_blueprint(resources.bp)
     app.register_blueprint(sparql.bp)
 
     @app.errorhandler(404)

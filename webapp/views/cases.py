@@ -1,8 +1,15 @@
-"""The case list: every case with its summary, conflict, outcome and dates."""
+"""The case list and the case page: what happened, who, where, when, and what it led to."""
 
-from flask import Blueprint, current_app, render_template
+from __future__ import annotations
 
-from tracktwo.namespaces import sparql_prologue
+from collections import OrderedDict
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from rdflib import URIRef
+
+from tracktwo.namespaces import GRAPH, ID, bind_prefixes, sparql_prologue
+
+from .resources import RDF_FORMATS, SUFFIXES, split
 
 bp = Blueprint("cases", __name__)
 
@@ -17,8 +24,168 @@ SELECT ?case ?label ?summary ?conflict (GROUP_CONCAT(DISTINCT ?outcome; separato
 } GROUP BY ?case ?label ?summary ?conflict ORDER BY ?from ?label
 """
 
+HEADER = sparql_prologue() + """
+SELECT ?case ?label ?summary ?conflict ?conflictLabel ?region ?regionLabel ?outcomeNote WHERE {
+  ?case a t2:Case ; rdfs:label ?label ; t2:summary ?summary ; t2:aboutConflict ?conflict .
+  ?conflict rdfs:label ?conflictLabel .
+  OPTIONAL { ?conflict t2:region ?region . ?region skos:prefLabel ?regionLabel }
+  OPTIONAL { ?case t2:outcomeNote ?outcomeNote }
+}"""
+OUTCOMES = sparql_prologue() + "SELECT ?case ?outcome ?label WHERE { ?case t2:outcome ?outcome . ?outcome skos:prefLabel ?label } ORDER BY ?label"
+LESSONS = sparql_prologue() + "SELECT ?case ?lesson WHERE { ?case t2:lesson ?lesson } ORDER BY ?lesson"
+
+PROCESSES = sparql_prologue() + """
+SELECT ?case ?process ?label ?kind ?description ?start ?startPrecision ?end ?endPrecision
+       (GROUP_CONCAT(DISTINCT ?trackLabel; separator=", ") AS ?tracks)
+       (GROUP_CONCAT(DISTINCT ?mechanismLabel; separator=", ") AS ?mechanisms) WHERE {
+  ?case t2:coversProcess ?process .
+  ?process rdfs:label ?label ; a ?kind .
+  FILTER (?kind IN (t2:Initiative, t2:OfficialProcess))
+  OPTIONAL { ?process t2:description ?description }
+  OPTIONAL { ?process t2:startDate ?start ; t2:startDatePrecision ?startPrecision }
+  OPTIONAL { ?process t2:endDate ?end ; t2:endDatePrecision ?endPrecision }
+  OPTIONAL { ?process t2:track/skos:prefLabel ?trackLabel }
+  OPTIONAL { ?process t2:mechanism/skos:prefLabel ?mechanismLabel }
+} GROUP BY ?case ?process ?label ?kind ?description ?start ?startPrecision ?end ?endPrecision
+ORDER BY ?start ?label"""
+
+TIMELINE = sparql_prologue() + """
+SELECT ?case ?event ?label ?description ?date ?precision ?endDate ?endPrecision ?type ?process ?processLabel
+       ?kind ?place ?placeLabel (EXISTS { ?event t2:valueClaim ?c } AS ?disputed) WHERE {
+  ?case t2:coversProcess ?process .
+  ?process rdfs:label ?processLabel ; a ?kind .
+  FILTER (?kind IN (t2:Initiative, t2:OfficialProcess))
+  ?event t2:inProcess ?process ; rdfs:label ?label ; t2:date ?date ; t2:datePrecision ?precision .
+  OPTIONAL { ?event t2:description ?description }
+  OPTIONAL { ?event t2:endDate ?endDate ; t2:endDatePrecision ?endPrecision }
+  OPTIONAL { ?event t2:eventType/skos:prefLabel ?type }
+  OPTIONAL { ?event t2:atPlace ?place . ?place rdfs:label ?placeLabel }
+} ORDER BY ?date ?label"""
+
+PEOPLE = sparql_prologue() + """
+SELECT ?case ?role ?roleLabel ?actor ?actorLabel ?capacityLabel ?where ?whereLabel ?kind WHERE {
+  ?case t2:coversProcess ?process .
+  ?process a ?kind . FILTER (?kind IN (t2:Initiative, t2:OfficialProcess))
+  { ?p t2:participationIn ?process } UNION { ?p t2:participationIn ?e . ?e t2:inProcess ?process }
+  ?p t2:participant ?actor ; t2:role ?role ; t2:participationIn ?where .
+  ?actor rdfs:label ?actorLabel . ?role skos:prefLabel ?roleLabel . ?where rdfs:label ?whereLabel .
+  OPTIONAL { ?p t2:capacity/skos:prefLabel ?capacityLabel }
+} ORDER BY ?roleLabel ?actorLabel ?whereLabel"""
+
+BRIDGES = sparql_prologue() + """
+SELECT ?case ?bridge ?label ?description ?date ?precision ?from ?fromLabel ?to ?toLabel ?grade ?gradeLabel
+       ?accord ?accordLabel ?signedOn ?months (GROUP_CONCAT(DISTINCT ?typeLabel; separator=" / ") AS ?types) WHERE {
+  ?case t2:coversProcess ?from .
+  ?bridge t2:fromProcess ?from ; rdfs:label ?label ; t2:date ?date ; t2:datePrecision ?precision ;
+          t2:toProcess ?to ; t2:bridgeType/skos:prefLabel ?typeLabel .
+  ?from rdfs:label ?fromLabel . ?to rdfs:label ?toLabel .
+  OPTIONAL { ?bridge t2:description ?description }
+  OPTIONAL { ?bridge t2:evidenceGrade ?grade . ?grade skos:prefLabel ?gradeLabel }
+  OPTIONAL { ?bridge t2:contributedTo ?accord . ?accord rdfs:label ?accordLabel ; t2:signedOn ?signedOn .
+             BIND ((YEAR(?signedOn) - YEAR(?date)) * 12 + MONTH(?signedOn) - MONTH(?date) AS ?months) }
+} GROUP BY ?case ?bridge ?label ?description ?date ?precision ?from ?fromLabel ?to ?toLabel ?grade ?gradeLabel
+           ?accord ?accordLabel ?signedOn ?months
+ORDER BY ?date ?label ?accordLabel"""
+
+ACCORDS = sparql_prologue() + """
+SELECT ?case ?accord ?label ?signedOn ?precision ?signedAtLabel ?initialledOn ?initialledPrecision ?initialledAtLabel
+       ?description WHERE {
+  ?case t2:coversProcess ?process .
+  ?accord t2:producedBy ?process ; rdfs:label ?label ; t2:signedOn ?signedOn ; t2:datePrecision ?precision .
+  OPTIONAL { ?accord t2:signedAt/rdfs:label ?signedAtLabel }
+  OPTIONAL { ?accord t2:initialledOn ?initialledOn ; t2:initialledPrecision ?initialledPrecision }
+  OPTIONAL { ?accord t2:initialledAt/rdfs:label ?initialledAtLabel }
+  OPTIONAL { ?accord t2:description ?description }
+} ORDER BY ?signedOn"""
+
+# Everything in the case that carries claims: processes, their events, participations, bridges, accords.
+DISPUTES = sparql_prologue() + """
+SELECT ?case ?resource ?resourceLabel ?property ?value ?precision ?preferred ?why ?source ?sourceLabel ?locator WHERE {
+  ?case t2:coversProcess ?process .
+  { BIND (?process AS ?resource) } UNION { ?resource t2:inProcess ?process }
+  UNION { ?resource t2:participationIn ?process } UNION { ?resource t2:fromProcess ?process }
+  UNION { ?resource t2:producedBy ?process }
+  UNION { ?ev t2:inProcess ?process . ?resource t2:participationIn ?ev }
+  ?resource t2:valueClaim ?claim .
+  OPTIONAL { ?resource rdfs:label ?resourceLabel }
+  ?claim t2:onProperty ?property ; t2:claimedValue ?value ; t2:preferred ?preferred ; t2:citation ?c .
+  ?c t2:source ?source . ?source rdfs:label ?sourceLabel .
+  OPTIONAL { ?c t2:locator ?locator }
+  OPTIONAL { ?claim t2:claimedPrecision ?precision }
+  OPTIONAL { ?claim t2:description ?why }
+} ORDER BY ?resource ?property DESC(?preferred) ?value ?sourceLabel"""
+
+SOURCES = sparql_prologue() + """
+SELECT ?case ?s ?title ?authors ?editors ?year ?yearUncertain ?publisher ?place ?journal ?volume ?issue ?pages
+       ?url ?doi ?isbn ?typeLabel ?inBookTitle ?inBookEditors ?inBookPublisher
+       (GROUP_CONCAT(DISTINCT ?locator; separator="; ") AS ?locators) WHERE {
+  { ?case t2:keySource ?s }
+  UNION { ?case t2:coversProcess ?process . ?process t2:citation ?c . ?c t2:source ?s }
+  UNION { ?case t2:coversProcess ?process . ?x t2:inProcess ?process ; t2:citation ?c . ?c t2:source ?s }
+  UNION { ?case t2:coversProcess ?process . ?x t2:participationIn ?process ; t2:citation ?c . ?c t2:source ?s }
+  UNION { ?case t2:coversProcess ?process . ?e t2:inProcess ?process . ?x t2:participationIn ?e ; t2:citation ?c . ?c t2:source ?s }
+  UNION { ?case t2:coversProcess ?process . ?x t2:fromProcess ?process ; t2:citation ?c . ?c t2:source ?s }
+  UNION { ?case t2:coversProcess ?process . ?x t2:producedBy ?process ; t2:citation ?c . ?c t2:source ?s }
+  UNION { ?case t2:coversProcess ?process . ?x t2:inProcess ?process ; t2:valueClaim/t2:citation ?c . ?c t2:source ?s }
+  UNION { ?case t2:coversProcess ?process . ?x t2:participationIn ?process ; t2:valueClaim/t2:citation ?c . ?c t2:source ?s }
+  UNION { ?case t2:coversProcess ?process . ?x t2:producedBy ?process ; t2:valueClaim/t2:citation ?c . ?c t2:source ?s }
+  UNION { ?case t2:coversProcess ?process . ?process t2:valueClaim/t2:citation ?c . ?c t2:source ?s }
+  OPTIONAL { ?c t2:locator ?locator }
+  ?s <http://purl.org/dc/terms/title> ?title .
+  OPTIONAL { ?s t2:authors ?authors } OPTIONAL { ?s t2:editors ?editors } OPTIONAL { ?s t2:year ?year }
+  OPTIONAL { ?s t2:yearUncertain ?yearUncertain }
+  OPTIONAL { ?s t2:publisher ?publisher } OPTIONAL { ?s t2:publisherPlace ?place } OPTIONAL { ?s t2:journal ?journal }
+  OPTIONAL { ?s t2:volume ?volume } OPTIONAL { ?s t2:issue ?issue } OPTIONAL { ?s t2:pages ?pages }
+  OPTIONAL { ?s t2:url ?url } OPTIONAL { ?s t2:doi ?doi } OPTIONAL { ?s t2:isbn ?isbn }
+  OPTIONAL { ?s t2:sourceType/skos:prefLabel ?typeLabel }
+  OPTIONAL { ?s t2:inBook ?book . ?book <http://purl.org/dc/terms/title> ?inBookTitle .
+             OPTIONAL { ?book t2:editors ?inBookEditors } OPTIONAL { ?book t2:publisher ?inBookPublisher } }
+} GROUP BY ?case ?s ?title ?authors ?editors ?year ?yearUncertain ?publisher ?place ?journal ?volume ?issue ?pages
+           ?url ?doi ?isbn ?typeLabel ?inBookTitle ?inBookEditors ?inBookPublisher
+ORDER BY ?authors ?editors ?year ?title"""
+
+READINGS = sparql_prologue() + """
+SELECT ?case ?reading ?label ?level ?note WHERE {
+  ?reading t2:servesCase ?case ; rdfs:label ?label ; t2:level ?level .
+  OPTIONAL { ?reading t2:note ?note }
+} ORDER BY ?level ?label"""
+
+
+def _repo():
+    return current_app.extensions["tracktwo.repo"]
+
 
 @bp.get("/")
 def index():
-    rows = current_app.extensions["tracktwo.repo"].select(CASES)
-    return render_template("index.html", cases=rows)
+    return render_template("index.html", cases=_repo().select(CASES))
+
+
+CASE_GRAPH = sparql_prologue() + "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+@bp.get("/id/case/<slug>")
+def case(slug: str):
+    slug, suffix = split(slug)
+    iri = URIRef(f"{ID}case/{slug}")
+    repo, bind = _repo(), {"case": iri}
+    media = SUFFIXES.get(suffix) if suffix else request.accept_mimetypes.best_match(["text/html", *RDF_FORMATS], default="text/html")
+    if media != "text/html":
+        # "download this case": everything its file says, as built
+        graph = repo.query(CASE_GRAPH, {"g": URIRef(f"{GRAPH}cases/{slug}")}).graph
+        if graph is None or not len(graph):
+            abort(404)
+        return Response(bind_prefixes(graph).serialize(format=RDF_FORMATS[media][0], encoding="utf-8"), mimetype=media)
+    header = repo.select(HEADER, bind)
+    if not header:
+        abort(404)
+    sources = repo.select(SOURCES, bind)
+    people: OrderedDict = OrderedDict()
+    for row in repo.select(PEOPLE, bind):
+        people.setdefault(str(row["roleLabel"]), []).append(row)
+    return render_template(
+        "case.html", iri=iri, case=header[0],
+        outcomes=repo.select(OUTCOMES, bind), lessons=repo.select(LESSONS, bind),
+        processes=repo.select(PROCESSES, bind), timeline=repo.select(TIMELINE, bind), people=people,
+        bridges=repo.select(BRIDGES, bind), accords=repo.select(ACCORDS, bind),
+        disputes=repo.select(DISPUTES, bind), sources=sources, readings=repo.select(READINGS, bind),
+    )

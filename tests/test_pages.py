@@ -1,0 +1,78 @@
+"""Pages through Flask's test client: status, key content, escaping, content negotiation."""
+
+import shutil
+
+import pytest
+from conftest import FIXTURES
+from rdflib import Graph
+
+from tracktwo.build import build, dataset_path
+from tracktwo.load import Project
+from webapp import create_app
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def client(built):
+    return create_app({"TRACKTWO_DATASET": str(dataset_path(built)), "TESTING": True}).test_client()
+
+
+@pytest.mark.parametrize("path, words", [
+    ("/", ["Oslo back channel", "Inter-Tajik Dialogue"]),
+    ("/id/case/oslo-back-channel", ["Timeline", "20 August 1993", "October 1991", "Terje Rød-Larsen", "disputed",
+                                    "Bridges to official talks", "Waage"]),
+    ("/id/case/living-room-dialogue", ["No accord", "channel kept open"]),
+    ("/id/case/inter-tajik-dialogue", ["Harold H. Saunders", "27 June 1997"]),
+    ("/id/case/neemrana-dialogue", ["October 1991", "Neemrana"]),
+    ("/id/person/yair-hirschfeld", ["Yair Hirschfeld", "Linked from"]),
+    ("/id/accord/oslo-i-declaration-of-principles", ["Declaration of Principles"]),
+    ("/id/source/waage-2005", ["Norway"]),
+])
+def test_pages_answer_with_their_content(client, path, words):
+    response = client.get(path)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    for word in words:
+        assert word in page, word
+
+
+def test_dates_print_at_their_precision(client):
+    page = client.get("/id/case/oslo-back-channel").get_data(as_text=True)
+    assert "April 1992" in page and "1992-04-01</time>" not in page
+
+
+@pytest.mark.parametrize("path", ["/id/person/nobody", "/id/case/nothing-here", "/id/case/oslo-back-channel.exe"])
+def test_unknown_resources_are_404(client, path):
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("how, fmt", [({"headers": {"Accept": "text/turtle"}}, "turtle"),
+                                      ({"headers": {"Accept": "application/ld+json"}}, "json-ld"),
+                                      ({"headers": {"Accept": "application/n-triples"}}, "nt")])
+def test_resources_dereference_by_content_negotiation(client, how, fmt):
+    response = client.get("/id/person/yair-hirschfeld", **how)
+    graph = Graph().parse(data=response.data, format=fmt)
+    assert any("Hirschfeld" in str(o) for o in graph.objects())
+
+
+@pytest.mark.parametrize("suffix, fmt", [("ttl", "turtle"), ("jsonld", "json-ld"), ("nt", "nt")])
+def test_case_downloads(client, suffix, fmt):
+    response = client.get(f"/id/case/oslo-back-channel.{suffix}")
+    assert response.status_code == 200
+    assert len(Graph().parse(data=response.data, format=fmt)) > 300
+
+
+def test_literals_are_escaped_everywhere(tmp_path, mini_root):
+    root = tmp_path / "root"
+    shutil.copytree(mini_root, root, ignore=shutil.ignore_patterns("build"))
+    text = (FIXTURES / "mini" / "valid-case.ttl").read_text().replace('"Example case"@en', f'"Example {SCRIPT} case"@en')
+    text = text.replace('"First meeting"@en', f'"First {SCRIPT} meeting"@en')
+    (root / "cases" / "evil.ttl").write_text(text)
+    project = Project.at(root)
+    build(project)
+    client = create_app({"TRACKTWO_DATASET": str(dataset_path(project)), "TESTING": True}).test_client()
+    for path in ("/", "/id/case/example", "/id/event/example-meeting", "/id/process/example-dialogue"):
+        page = client.get(path).get_data(as_text=True)
+        assert SCRIPT not in page, path
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page, path

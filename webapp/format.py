@@ -1,0 +1,55 @@
+"""Jinja filters: dates at their precision, IRIs as links to their pages, short names."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from markupsafe import Markup, escape
+from rdflib import Literal, URIRef
+
+from tracktwo.namespaces import ID, T2, qname
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December"]
+
+
+def date_at(value, precision=None) -> str:
+    """1991-10-01 with t2:Month -> "October 1991"; with t2:Year -> "1991"; with t2:Day -> "1 October 1991"."""
+    if value is None:
+        return ""
+    try:
+        day = dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value)
+    p = str(precision or T2.Day)
+    if p == str(T2.Year):
+        return str(day.year)
+    if p == str(T2.Month):
+        return f"{MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def local_path(iri) -> str | None:
+    """The app's own page for one of our IRIs: https://w3id.org/tracktwo/id/case/x -> /id/case/x."""
+    text = str(iri)
+    return "/id/" + text[len(ID):] if text.startswith(ID) else None
+
+
+def link(iri, label=None) -> Markup:
+    """An <a> to the resource's page (or to the IRI itself when it is not ours), label escaped."""
+    if iri is None:
+        return Markup("")
+    text = escape(label if label not in (None, "") else qname(iri))
+    href = local_path(iri) or str(iri)
+    if isinstance(iri, URIRef) or str(iri).startswith("http"):
+        return Markup(f'<a href="{escape(href)}">{text}</a>')
+    return Markup(text)
+
+
+def register(app) -> None:
+    app.jinja_env.filters["date_at"] = date_at
+    app.jinja_env.filters["qname"] = qname
+    app.jinja_env.filters["link"] = link
+    app.jinja_env.globals["link"] = link
+    app.jinja_env.globals["date_at"] = date_at
+    app.jinja_env.tests["literal"] = lambda v: isinstance(v, Literal)

@@ -1,0 +1,92 @@
+"""Every resource IRI dereferences: an HTML page, or its description as Turtle, JSON-LD or N-Triples.
+
+`/id/{kind}/{slug}` answers by content negotiation; `.ttl`, `.jsonld` and `.nt` suffixes pick a
+format directly. The description is the resource's own triples (with the citations and value
+claims hanging off it) plus the labels of what it links to.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from rdflib import URIRef
+
+from tracktwo.namespaces import ID, bind_prefixes, sparql_prologue
+
+bp = Blueprint("resources", __name__)
+
+RDF_FORMATS = {"text/turtle": ("turtle", "ttl"), "application/ld+json": ("json-ld", "jsonld"),
+               "application/n-triples": ("nt", "nt")}
+SUFFIXES = {suffix: media for media, (_, suffix) in RDF_FORMATS.items()}
+
+DESCRIBE = sparql_prologue() + """
+CONSTRUCT { ?r ?p ?o . ?o ?p2 ?o2 . ?o2 ?p3 ?o3 . ?o rdfs:label ?label . ?o skos:prefLabel ?pref }
+WHERE {
+  ?r ?p ?o .
+  OPTIONAL { ?o ?p2 ?o2 . FILTER (isBlank(?o))
+             OPTIONAL { ?o2 ?p3 ?o3 . FILTER (isBlank(?o2)) } }
+  OPTIONAL { ?o rdfs:label ?label . FILTER (isIRI(?o)) }
+  OPTIONAL { ?o skos:prefLabel ?pref . FILTER (isIRI(?o)) }
+}"""
+
+OUTGOING = sparql_prologue() + """
+SELECT ?r ?p ?o ?oLabel WHERE {
+  ?r ?p ?o . FILTER (!isBlank(?o))
+  OPTIONAL { ?o rdfs:label|skos:prefLabel ?oLabel }
+} ORDER BY ?p ?o"""
+
+INCOMING = sparql_prologue() + """
+SELECT ?r ?s ?p ?sLabel WHERE {
+  ?s ?p ?r . FILTER (isIRI(?s))
+  OPTIONAL { ?s rdfs:label|skos:prefLabel ?sLabel }
+} ORDER BY ?p ?s LIMIT 500"""
+
+CITED = sparql_prologue() + """
+SELECT ?r ?source ?sourceLabel ?locator WHERE {
+  ?r t2:citation ?c . ?c t2:source ?source . OPTIONAL { ?source rdfs:label ?sourceLabel } OPTIONAL { ?c t2:locator ?locator }
+} ORDER BY ?sourceLabel ?locator"""
+
+
+def description(iri: URIRef):
+    graph = current_app.extensions["tracktwo.repo"].query(DESCRIBE, {"r": iri}).graph
+    return bind_prefixes(graph) if graph is not None else None
+
+
+def negotiate(iri: URIRef, suffix: str | None):
+    """A Response with the description when RDF was asked for, else None (show the page)."""
+    if suffix:
+        media = SUFFIXES.get(suffix)
+        if media is None:
+            abort(404)
+    else:
+        media = request.accept_mimetypes.best_match(["text/html", *RDF_FORMATS], default="text/html")
+        if media == "text/html":
+            return None
+    graph = description(iri)
+    if graph is None or not len(graph):
+        abort(404)
+    fmt = RDF_FORMATS[media][0]
+    response = Response(graph.serialize(format=fmt, encoding="utf-8"), mimetype=media)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def split(slug: str) -> tuple[str, str | None]:
+    stem, dot, suffix = slug.rpartition(".")
+    return (stem, suffix) if dot and suffix in SUFFIXES else (slug, None)
+
+
+@bp.get("/id/<kind>/<slug>")
+def resource(kind: str, slug: str):
+    slug, suffix = split(slug)
+    iri = URIRef(f"{ID}{kind}/{slug}")
+    negotiated = negotiate(iri, suffix)
+    if negotiated is not None:
+        return negotiated
+    repo = current_app.extensions["tracktwo.repo"]
+    outgoing = repo.select(OUTGOING, {"r": iri})
+    incoming = repo.select(INCOMING, {"r": iri})
+    if not outgoing and not incoming:
+        abort(404)
+    label = repo.labels().get(iri)
+    return render_template("resource.html", iri=iri, kind=kind, label=label, outgoing=outgoing,
+                           incoming=incoming, cited=repo.select(CITED, {"r": iri}))
