@@ -76,3 +76,31 @@ def test_literals_are_escaped_everywhere(tmp_path, mini_root):
         page = client.get(path).get_data(as_text=True)
         assert SCRIPT not in page, path
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page, path
+
+
+def test_query_gallery_lists_every_saved_query_by_tag(client):
+    page = client.get("/queries").get_data(as_text=True)
+    assert "Which bridge types preceded accords" in page and 'href="/queries/case-timeline"' in page
+
+
+def test_query_page_runs_with_parameters_and_downloads(client):
+    oslo = client.get("/queries/case-timeline?case=case:oslo-back-channel").get_data(as_text=True)
+    neemrana = client.get("/queries/case-timeline?case=neemrana-dialogue").get_data(as_text=True)
+    assert "Madrid peace conference opens" in oslo and "Madrid peace conference opens" not in neemrana
+    csv = client.get("/queries/case-timeline?case=neemrana-dialogue&format=csv")
+    assert csv.status_code == 200 and csv.mimetype == "text/csv"
+    assert "neemrana-first-meeting" in csv.get_data(as_text=True)
+
+
+def test_a_bad_parameter_is_a_400_with_a_message(client):
+    response = client.get("/queries/actors-by-role?role=role:king")
+    assert response.status_code == 400 and "not one of the allowed values" in response.get_data(as_text=True)
+
+
+def test_sparql_editor_shows_results_and_errors_in_place(client):
+    ok = client.get("/sparql-editor", query_string={"query": "SELECT ?c WHERE { ?c a <https://w3id.org/tracktwo/ontology#Case> }"})
+    assert ok.status_code == 200 and "oslo-back-channel" in ok.get_data(as_text=True)
+    bad = client.get("/sparql-editor", query_string={"query": "SELECT ?c WHERE {"})
+    assert bad.status_code == 400 and "syntax error" in bad.get_data(as_text=True)
+    page = client.get("/sparql-editor").get_data(as_text=True)
+    assert "PREFIX t2:" in page and "codemirror.js" in page

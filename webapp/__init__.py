@@ -45,10 +45,15 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["tracktwo.executor"] = Executor(spec, app.config["TRACKTWO_QUERY_TIMEOUT"],
                                                    app.config["TRACKTWO_RESULT_CAP"], app.config["TRACKTWO_WORKERS"])
 
+    from tracktwo.queries import Registry
+    app.extensions["tracktwo.queries"] = Registry(Path(app.config.get("TRACKTWO_QUERIES") or
+                                                       Path(__file__).resolve().parent.parent / "queries"))
+
     from . import format
-    from .views import cases, resources, sparql
+    from .views import cases, queries, resources, sparql
     format.register(app)
     app.register_blueprint(cases.bp)
+    app.register_blueprint(queries.bp)
     app.register_blueprint(resources.bp)
     app.register_blueprint(sparql.bp)
 

@@ -8,7 +8,7 @@ a worker process with a time limit, and results are capped.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, render_template, request
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
@@ -152,3 +152,29 @@ def endpoint():
         cap = current_app.config["TRACKTWO_RESULT_CAP"]
         response.headers["X-TrackTwo-Truncated"] = f"results cut at {cap}"
     return response
+
+
+EXAMPLES = {
+    "Cases and their conflicts": "SELECT ?case ?label ?conflict WHERE {\n  ?case a t2:Case ; rdfs:label ?label ; t2:aboutConflict/rdfs:label ?conflict .\n} ORDER BY ?label",
+    "Accords with signing date and place": "SELECT ?accord ?label ?signed ?place WHERE {\n  ?accord a t2:Accord ; rdfs:label ?label ; t2:signedOn ?signed .\n  OPTIONAL { ?accord t2:signedAt/rdfs:label ?place }\n} ORDER BY ?signed",
+    "People who crossed tracks": "SELECT ?person ?name WHERE {\n  ?person a t2:TrackCrosser ; rdfs:label ?name .\n} ORDER BY ?name",
+}
+
+
+@bp.get("/sparql-editor")
+def editor():
+    """A query box with the project's prefixes, example queries, results in place, errors in place."""
+    from tracktwo.namespaces import sparql_prologue
+    text = request.args.get("query")
+    result, error = None, None
+    if text:
+        try:
+            kind = check_query(text)
+            if kind == "graph":
+                raise TrackTwoError("this page shows tables: run CONSTRUCT and DESCRIBE through /sparql")
+            result = current_app.extensions["tracktwo.executor"].run(text, None, None, None, request.base_url)
+        except (TrackTwoError, QueryTimeout) as err:
+            error = str(err)
+    default = sparql_prologue() + "\n" + next(iter(EXAMPLES.values()))
+    return render_template("editor.html", text=text or default, result=result, error=error,
+                           examples={k: sparql_prologue() + "\n" + v for k, v in EXAMPLES.items()}), (400 if error else 200)

@@ -1,0 +1,52 @@
+"""The saved-query gallery and a page per query: parameter form, results, downloads."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+
+from tracktwo.errors import TrackTwoError
+from tracktwo.queries import ParameterError, Registry
+from tracktwo.results import ALIASES, TABULAR, serialize
+
+bp = Blueprint("queries", __name__)
+
+
+def registry() -> Registry:
+    return current_app.extensions["tracktwo.queries"]
+
+
+@bp.get("/queries")
+def gallery():
+    by_tag: OrderedDict = OrderedDict()
+    for q in sorted(registry().queries.values(), key=lambda q: q.name):
+        for tag in q.tags or ["other"]:
+            by_tag.setdefault(tag, []).append(q)
+    return render_template("queries.html", by_tag=OrderedDict(sorted(by_tag.items())))
+
+
+@bp.get("/queries/<name>")
+def query(name: str):
+    q = registry().queries.get(name)
+    if q is None:
+        abort(404)
+    values = {p.name: request.args.get(p.name, "") for p in q.params if request.args.get(p.name, "") != ""}
+    error, result = None, None
+    try:
+        result = q.run(current_app.extensions["tracktwo.repo"], values)
+    except ParameterError as err:
+        error = str(err)
+    except TrackTwoError as err:
+        error = f"the query could not run: {err}"
+    fmt = request.args.get("format")
+    if fmt and result is not None:
+        media = ALIASES.get(fmt)
+        if media not in TABULAR:
+            abort(400, description=f"format must be one of csv, tsv, json, xml")
+        response = Response(serialize(result, media), mimetype=media)
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+        return response
+    status = 400 if error else 200
+    return render_template("query.html", q=q, values=values, result=result, error=error), status
