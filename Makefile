@@ -8,13 +8,13 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test bench build validate java clean
+.PHONY: run test bench build validate java chromium clean
 
 run: $(STAMP) java
 	$(VENV)/bin/tracktwo build
 	$(VENV)/bin/tracktwo serve --no-build --host $(HOST) --port $(PORT)
 
-test: $(STAMP) java
+test: $(STAMP) java chromium
 	$(PY) -m pytest
 
 # Benchmarks (not timed tests): synthetic corpora of 100, 1,000 and 10,000 cases; results go to
@@ -44,6 +44,12 @@ java:
 	@command -v java >/dev/null 2>&1 || { \
 	  echo "make: installing a Java runtime (default-jre-headless) for the OWL reasoner"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; }
+
+# The browser tests drive Debian's Chromium through Playwright (never a downloaded browser).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "make: installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 clean:
 	rm -rf build
