@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 WORK = ROOT / "benchmarks" / ".work"
 RESULTS = ROOT / "benchmarks" / "results"
+PAGES = ["/", "/id/case/synthetic-00001", "/queries/case-timeline?case=synthetic-00001", "/sparql?query=ASK%20%7B%7D"]
 NEEDS = {"find-by-name": {"text": "synthetic case 1"}, "case-timeline": {"case": "case:synthetic-00001"},
          "upstream-of-accord": {"accord": "accord:synthetic-00001-accord"}}
 
@@ -221,6 +222,7 @@ def main() -> None:
     from benchmarks.generate import generate
     runs, load = (5, 5) if args.quick else (20, 15)
     report = {"machine": machine(), "sizes": []}
+    stamp = time.strftime("%Y%m%d-%H%M")
     for n in args.sizes:
         corpus = WORK / f"cases-{n}"
         if not (corpus / "build" / "tracktwo.nq").is_file():
@@ -253,14 +255,17 @@ def main() -> None:
                     server.terminate()
                     server.wait(timeout=30)
         print(f"{n} cases: HTTP …", file=sys.stderr)
-        size["http"] = serve_and_measure(corpus, ["/", "/sparql?query=ASK%20%7B%7D"], runs, load)
+        size["http"] = serve_and_measure(corpus, PAGES, runs, load)
         report["sizes"].append(size)
+        save(report, stamp)  # after every size, so a long run that is stopped keeps what it measured
+    print(markdown(report))
+
+
+def save(report: dict, stamp: str) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M")
     (RESULTS / f"bench-{stamp}.json").write_text(json.dumps(report, indent=2))
     (RESULTS / f"bench-{stamp}.md").write_text(markdown(report))
     shutil.copy(RESULTS / f"bench-{stamp}.md", RESULTS / "latest.md")
-    print(markdown(report))
 
 
 if __name__ == "__main__":
