@@ -62,11 +62,15 @@ SELECT ?case ?event ?label ?description ?date ?precision ?endDate ?endPrecision 
   OPTIONAL { ?event t2:atPlace ?place . ?place rdfs:label ?placeLabel }
 } ORDER BY ?date ?label"""
 
+# Things in a case are reached by property paths from its processes, not by UNION branches:
+# Oxigraph evaluates a UNION branch over every case before joining on this one.
+IN_CASE = "(^t2:inProcess|^t2:participationIn|^t2:fromProcess|^t2:producedBy|^t2:inProcess/^t2:participationIn)?"
+
 PEOPLE = sparql_prologue() + """
 SELECT ?case ?role ?roleLabel ?actor ?actorLabel ?capacityLabel ?where ?whereLabel ?kind WHERE {
   ?case t2:coversProcess ?process .
   ?process a ?kind . FILTER (?kind IN (t2:Initiative, t2:OfficialProcess))
-  { ?p t2:participationIn ?process } UNION { ?p t2:participationIn ?e . ?e t2:inProcess ?process }
+  ?process (^t2:participationIn|^t2:inProcess/^t2:participationIn) ?p .
   ?p t2:participant ?actor ; t2:role ?role ; t2:participationIn ?where .
   ?actor rdfs:label ?actorLabel . ?role skos:prefLabel ?roleLabel . ?where rdfs:label ?whereLabel .
   OPTIONAL { ?p t2:capacity/skos:prefLabel ?capacityLabel }
@@ -100,12 +104,9 @@ SELECT ?case ?accord ?label ?signedOn ?precision ?signedAtLabel ?initialledOn ?i
 
 # Everything in the case that carries claims: processes, their events, participations, bridges, accords.
 DISPUTES = sparql_prologue() + """
-SELECT ?case ?resource ?resourceLabel ?property ?value ?precision ?preferred ?why ?source ?sourceLabel ?locator WHERE {
+SELECT DISTINCT ?case ?resource ?resourceLabel ?property ?value ?precision ?preferred ?why ?source ?sourceLabel ?locator WHERE {
   ?case t2:coversProcess ?process .
-  { BIND (?process AS ?resource) } UNION { ?resource t2:inProcess ?process }
-  UNION { ?resource t2:participationIn ?process } UNION { ?resource t2:fromProcess ?process }
-  UNION { ?resource t2:producedBy ?process }
-  UNION { ?ev t2:inProcess ?process . ?resource t2:participationIn ?ev }
+  ?process """ + IN_CASE + """ ?resource .
   ?resource t2:valueClaim ?claim .
   OPTIONAL { ?resource rdfs:label ?resourceLabel }
   ?claim t2:onProperty ?property ; t2:claimedValue ?value ; t2:preferred ?preferred ; t2:citation ?c .
@@ -115,22 +116,8 @@ SELECT ?case ?resource ?resourceLabel ?property ?value ?precision ?preferred ?wh
   OPTIONAL { ?claim t2:description ?why }
 } ORDER BY ?resource ?property DESC(?preferred) ?value ?sourceLabel"""
 
-SOURCES = sparql_prologue() + """
-SELECT ?case ?s ?title ?authors ?editors ?year ?yearUncertain ?publisher ?place ?journal ?volume ?issue ?pages
-       ?url ?doi ?isbn ?typeLabel ?inBookTitle ?inBookEditors ?inBookPublisher
-       (GROUP_CONCAT(DISTINCT ?locator; separator="; ") AS ?locators) WHERE {
-  { ?case t2:keySource ?s }
-  UNION { ?case t2:coversProcess ?process . ?process t2:citation ?c . ?c t2:source ?s }
-  UNION { ?case t2:coversProcess ?process . ?x t2:inProcess ?process ; t2:citation ?c . ?c t2:source ?s }
-  UNION { ?case t2:coversProcess ?process . ?x t2:participationIn ?process ; t2:citation ?c . ?c t2:source ?s }
-  UNION { ?case t2:coversProcess ?process . ?e t2:inProcess ?process . ?x t2:participationIn ?e ; t2:citation ?c . ?c t2:source ?s }
-  UNION { ?case t2:coversProcess ?process . ?x t2:fromProcess ?process ; t2:citation ?c . ?c t2:source ?s }
-  UNION { ?case t2:coversProcess ?process . ?x t2:producedBy ?process ; t2:citation ?c . ?c t2:source ?s }
-  UNION { ?case t2:coversProcess ?process . ?x t2:inProcess ?process ; t2:valueClaim/t2:citation ?c . ?c t2:source ?s }
-  UNION { ?case t2:coversProcess ?process . ?x t2:participationIn ?process ; t2:valueClaim/t2:citation ?c . ?c t2:source ?s }
-  UNION { ?case t2:coversProcess ?process . ?x t2:producedBy ?process ; t2:valueClaim/t2:citation ?c . ?c t2:source ?s }
-  UNION { ?case t2:coversProcess ?process . ?process t2:valueClaim/t2:citation ?c . ?c t2:source ?s }
-  OPTIONAL { ?c t2:locator ?locator }
+# The bibliographic fields of ?s, shared by the two source queries below.
+SOURCE_TAIL = """
   ?s <http://purl.org/dc/terms/title> ?title .
   OPTIONAL { ?s t2:authors ?authors } OPTIONAL { ?s t2:editors ?editors } OPTIONAL { ?s t2:year ?year }
   OPTIONAL { ?s t2:yearUncertain ?yearUncertain }
@@ -143,6 +130,21 @@ SELECT ?case ?s ?title ?authors ?editors ?year ?yearUncertain ?publisher ?place 
 } GROUP BY ?case ?s ?title ?authors ?editors ?year ?yearUncertain ?publisher ?place ?journal ?volume ?issue ?pages
            ?url ?doi ?isbn ?typeLabel ?inBookTitle ?inBookEditors ?inBookPublisher
 ORDER BY ?authors ?editors ?year ?title"""
+
+
+SOURCE_HEAD = sparql_prologue() + """
+SELECT ?case ?s ?title ?authors ?editors ?year ?yearUncertain ?publisher ?place ?journal ?volume ?issue ?pages
+       ?url ?doi ?isbn ?typeLabel ?inBookTitle ?inBookEditors ?inBookPublisher
+       (GROUP_CONCAT(DISTINCT ?locator; separator="; ") AS ?locators) WHERE {
+"""
+# Sources cited by anything in the case (with their locators), and the case's key sources: two
+# queries rather than a UNION, which Oxigraph would evaluate over every case.
+CITED_SOURCES = SOURCE_HEAD + """  ?case t2:coversProcess ?process .
+  ?process """ + IN_CASE + """ ?x .
+  ?x (t2:citation|t2:valueClaim/t2:citation) ?c .
+  ?c t2:source ?s .
+  OPTIONAL { ?c t2:locator ?locator }""" + SOURCE_TAIL
+KEY_SOURCES = SOURCE_HEAD + "  ?case t2:keySource ?s ." + SOURCE_TAIL
 
 READINGS = sparql_prologue() + """
 SELECT ?case ?reading ?label ?level ?note WHERE {
@@ -178,7 +180,10 @@ def case(slug: str):
     header = repo.select(HEADER, bind)
     if not header:
         abort(404)
-    sources = repo.select(SOURCES, bind)
+    sources = {row["s"]: row for row in repo.select(KEY_SOURCES, bind)}
+    sources.update({row["s"]: row for row in repo.select(CITED_SOURCES, bind)})
+    sources = sorted(sources.values(), key=lambda r: (str(r.get("authors") or r.get("editors") or r.get("publisher") or ""),
+                                                      str(r.get("year") or ""), str(r["title"])))
     people: OrderedDict = OrderedDict()
     for row in repo.select(PEOPLE, bind):
         people.setdefault(str(row["roleLabel"]), []).append(row)
