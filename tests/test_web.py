@@ -23,6 +23,7 @@ def test_home_lists_the_four_cases_with_summaries(client):
     for title in ["Oslo back channel", "Inter-Tajik Dialogue", "Neemrana Dialogue", "Living Room Dialogue"]:
         assert title in page
     assert page.count('class="summary"') == 4
+    assert "cases ·" in page and "Track 2" in page and "Saved queries" in page
 
 
 def test_unknown_page_is_a_friendly_404(client):

@@ -157,9 +157,26 @@ def _repo():
     return current_app.extensions["tracktwo.repo"]
 
 
+COUNTS = sparql_prologue() + """
+SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE {
+  VALUES ?class { t2:Case t2:Actor t2:Accord t2:Source t2:Event }
+  ?x a ?class .
+} GROUP BY ?class"""
+
+DEFINITIONS = sparql_prologue() + """
+SELECT ?concept ?label ?definition WHERE {
+  VALUES ?concept { track:track-2 track:track-1-5 track:track-3 }
+  ?concept skos:prefLabel ?label ; skos:definition ?definition .
+}"""
+
+
 @bp.get("/")
 def index():
-    return render_template("index.html", cases=_repo().select(CASES))
+    repo = _repo()
+    counts = {str(r["class"]).rsplit("#", 1)[-1]: int(r["n"]) for r in repo.select(COUNTS)}
+    order = ["Track 1.5", "Track 2", "Track 3"]
+    definitions = sorted(repo.select(DEFINITIONS), key=lambda r: order.index(str(r["label"])) if str(r["label"]) in order else 9)
+    return render_template("index.html", cases=repo.select(CASES), counts=counts, definitions=definitions)
 
 
 CASE_GRAPH = sparql_prologue() + "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
