@@ -104,3 +104,22 @@ def test_sparql_editor_shows_results_and_errors_in_place(client):
     assert bad.status_code == 400 and "syntax error" in bad.get_data(as_text=True)
     page = client.get("/sparql-editor").get_data(as_text=True)
     assert "PREFIX t2:" in page and "codemirror.js" in page
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("", {"The Oslo back channel (1992–93)", "The Neemrana Dialogue (India–Pakistan)"}),
+    ("region=https://w3id.org/tracktwo/id/region/south-asia", {"The Neemrana Dialogue (India–Pakistan)"}),
+    ("outcome=https://w3id.org/tracktwo/id/outcome/accord-reached",
+     {"The Oslo back channel (1992–93)", "Inter-Tajik Dialogue and the Tajik peace process"}),
+    ("mechanism=https://w3id.org/tracktwo/id/mechanism/personal-dialogue-group",
+     {"Jewish-Palestinian Living Room Dialogue Group (San Mateo, California)"}),
+    ("bridge=https://w3id.org/tracktwo/id/bridge-type/channel-upgraded", {"The Oslo back channel (1992–93)"}),
+    ("q=tajik", {"Inter-Tajik Dialogue and the Tajik peace process"}),
+    ("decade=1950", set()),
+])
+def test_cases_index_filters(client, query, expected):
+    page = client.get("/cases?" + query).get_data(as_text=True)
+    titles = {t for t in ["The Oslo back channel (1992–93)", "The Neemrana Dialogue (India–Pakistan)",
+                          "Inter-Tajik Dialogue and the Tajik peace process",
+                          "Jewish-Palestinian Living Room Dialogue Group (San Mateo, California)"] if f">{t}</a></h3>" in page}
+    assert expected <= titles if not query else titles == expected

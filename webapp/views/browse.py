@@ -1,0 +1,74 @@
+"""The cases index: filter by track, region, conflict, decade, mechanism, bridge type and outcome;
+search by name; sort. Every filter is a query parameter, so every state is a shareable URL."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+from tracktwo.namespaces import ID, sparql_prologue
+
+bp = Blueprint("browse", __name__)
+
+ROWS = sparql_prologue() + """
+SELECT ?case ?label ?summary ?conflict ?conflictLabel ?region ?regionLabel ?start
+       (GROUP_CONCAT(DISTINCT STR(?track); separator=" ") AS ?tracks)
+       (GROUP_CONCAT(DISTINCT STR(?mechanism); separator=" ") AS ?mechanisms)
+       (GROUP_CONCAT(DISTINCT STR(?bridgeType); separator=" ") AS ?bridgeTypes)
+       (GROUP_CONCAT(DISTINCT STR(?outcome); separator=" ") AS ?outcomes)
+       (GROUP_CONCAT(DISTINCT ?outcomeLabel; separator=", ") AS ?outcomeLabels) WHERE {
+  ?case a t2:Case ; rdfs:label ?label ; t2:summary ?summary ; t2:aboutConflict ?conflict .
+  ?conflict rdfs:label ?conflictLabel .
+  OPTIONAL { ?conflict t2:region ?region . ?region skos:prefLabel ?regionLabel }
+  OPTIONAL { ?case t2:coversProcess/t2:track ?track }
+  OPTIONAL { ?case t2:coversProcess/t2:mechanism ?mechanism }
+  OPTIONAL { ?case t2:coversProcess/^t2:fromProcess/t2:bridgeType ?bridgeType }
+  OPTIONAL { ?case t2:outcome ?outcome . ?outcome skos:prefLabel ?outcomeLabel }
+  OPTIONAL { SELECT ?case (MIN(?s) AS ?start) WHERE {
+      ?case t2:coversProcess ?p . ?p t2:startDate ?s .
+      FILTER NOT EXISTS { ?case t2:coversProcess ?child . ?child t2:partOfProcess ?p } } GROUP BY ?case }
+} GROUP BY ?case ?label ?summary ?conflict ?conflictLabel ?region ?regionLabel ?start"""
+
+FACETS = sparql_prologue() + """
+SELECT DISTINCT ?facet ?value ?label WHERE {
+  ?case a t2:Case .
+  { ?case t2:coversProcess/t2:track ?value . BIND ("track" AS ?facet) }
+  UNION { ?case t2:aboutConflict/t2:region ?value . BIND ("region" AS ?facet) }
+  UNION { ?case t2:aboutConflict ?value . BIND ("conflict" AS ?facet) }
+  UNION { ?case t2:coversProcess/t2:mechanism ?value . BIND ("mechanism" AS ?facet) }
+  UNION { ?case t2:coversProcess/^t2:fromProcess/t2:bridgeType ?value . BIND ("bridge" AS ?facet) }
+  UNION { ?case t2:outcome ?value . BIND ("outcome" AS ?facet) }
+  ?value rdfs:label|skos:prefLabel ?label .
+} ORDER BY ?facet ?label"""
+
+FILTERS = {"track": "tracks", "mechanism": "mechanisms", "bridge": "bridgeTypes", "outcome": "outcomes"}
+SORTS = {"date": lambda r: (str(r.get("start") or "9999"), str(r["label"])),
+         "name": lambda r: str(r["label"]).casefold(),
+         "conflict": lambda r: (str(r["conflictLabel"]), str(r["label"]))}
+
+
+@bp.get("/cases")
+def cases():
+    repo = current_app.extensions["tracktwo.repo"]
+    rows = repo.select(ROWS)
+    facets: dict = {}
+    for r in repo.select(FACETS):
+        facets.setdefault(str(r["facet"]), []).append((str(r["value"]), str(r["label"])))
+    chosen = {k: request.args.get(k, "") for k in ("track", "region", "conflict", "mechanism", "bridge", "outcome", "decade", "q", "sort")}
+    # Filtering happens on values the store returned: request text is compared, never put into a query.
+    for key, column in FILTERS.items():
+        if chosen[key]:
+            rows = [r for r in rows if chosen[key] in str(r.get(column, "")).split()]
+    if chosen["region"]:
+        rows = [r for r in rows if str(r.get("region", "")) == chosen["region"]]
+    if chosen["conflict"]:
+        rows = [r for r in rows if str(r["conflict"]) == chosen["conflict"]]
+    if chosen["decade"].isdigit():
+        rows = [r for r in rows if r.get("start") and str(r["start"])[:3] == chosen["decade"][:3]]
+    if chosen["q"]:
+        needle = chosen["q"].casefold()
+        rows = [r for r in rows if needle in str(r["label"]).casefold() or needle in str(r["summary"]).casefold()]
+    rows.sort(key=SORTS.get(chosen["sort"], SORTS["date"]))
+    decades = sorted({str(r["start"])[:3] + "0" for r in repo.select(ROWS) if r.get("start")})
+    return render_template("cases.html", rows=rows, facets=facets, chosen=chosen, decades=decades)
