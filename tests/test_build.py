@@ -9,7 +9,7 @@ import time
 
 import pytest
 from conftest import REPO
-from rdflib import Dataset, URIRef
+from rdflib import Dataset
 
 from tracktwo.build import atomic_write, build, dataset_path
 from tracktwo.load import Project

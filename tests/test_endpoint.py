@@ -1,6 +1,5 @@
 """The /sparql endpoint over a real server process, queried by real clients; and its safety."""
 
-import io
 import json
 import select
 import socket

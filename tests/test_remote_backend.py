@@ -4,7 +4,7 @@ queries and the web app run over SPARQLWrapper and give the same answers as the 
 import urllib.request
 
 import pytest
-from conftest import REPO, run_cli
+from conftest import run_cli
 from servers import oxigraph_server, tracktwo_server
 from test_queries import NEEDS, REGISTRY, _normalised
 

@@ -4,10 +4,8 @@ search by name; sort. Every filter is a query parameter, so every state is a sha
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
-from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
 
-from tracktwo.namespaces import ID, sparql_prologue
+from tracktwo.namespaces import sparql_prologue
 
 bp = Blueprint("browse", __name__)
 
@@ -52,6 +50,7 @@ SORTS = {"date": lambda r: (str(r.get("start") or "9999"), str(r["label"])),
 def cases():
     repo = current_app.extensions["tracktwo.repo"]
     rows = repo.select(ROWS)
+    decades = sorted({str(r["start"])[:3] + "0" for r in rows if r.get("start")})
     facets: dict = {}
     for r in repo.select(FACETS):
         facets.setdefault(str(r["facet"]), []).append((str(r["value"]), str(r["label"])))
@@ -70,5 +69,4 @@ def cases():
         needle = chosen["q"].casefold()
         rows = [r for r in rows if needle in str(r["label"]).casefold() or needle in str(r["summary"]).casefold()]
     rows.sort(key=SORTS.get(chosen["sort"], SORTS["date"]))
-    decades = sorted({str(r["start"])[:3] + "0" for r in repo.select(ROWS) if r.get("start")})
     return render_template("cases.html", rows=rows, facets=facets, chosen=chosen, decades=decades)

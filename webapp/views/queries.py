@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
@@ -44,7 +43,7 @@ def query(name: str):
     if fmt and result is not None:
         media = ALIASES.get(fmt)
         if media not in TABULAR:
-            abort(400, description=f"format must be one of csv, tsv, json, xml")
+            abort(400, description="format must be one of csv, tsv, json, xml")
         response = Response(serialize(result, media), mimetype=media)
         response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
         return response
