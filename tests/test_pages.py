@@ -123,3 +123,33 @@ def test_cases_index_filters(client, query, expected):
                           "Inter-Tajik Dialogue and the Tajik peace process",
                           "Jewish-Palestinian Living Room Dialogue Group (San Mateo, California)"] if f">{t}</a></h3>" in page}
     assert expected <= titles if not query else titles == expected
+
+
+@pytest.mark.parametrize("fmt, parser", [("nq", "nquads"), ("ttl", "turtle"), ("jsonld", "json-ld")])
+def test_whole_dataset_downloads(client, fmt, parser):
+    from rdflib import Dataset
+    response = client.get(f"/downloads/tracktwo.{fmt}")
+    assert response.status_code == 200
+    target = Dataset() if fmt == "nq" else Graph()
+    target.parse(data=response.data, format=parser)
+    assert len(target) > 5000 or sum(len(g) for g in target.graphs()) > 5000
+
+
+def test_void_description(client):
+    graph = Graph().parse(data=client.get("/void").data, format="turtle")
+    void = "http://rdfs.org/ns/void#"
+    from rdflib import URIRef
+    assert (None, URIRef(void + "sparqlEndpoint"), None) in graph
+    assert len(list(graph.objects(None, URIRef(void + "dataDump")))) == 3
+    classes = {str(o) for o in graph.objects(None, URIRef(void + "class"))}
+    assert "https://w3id.org/tracktwo/ontology#Case" in classes
+
+
+def test_case_page_embeds_schema_org_json_ld(client):
+    import json
+    import re
+    page = client.get("/id/case/oslo-back-channel").get_data(as_text=True)
+    [block] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, flags=re.S)
+    data = json.loads(block)
+    assert data["@context"] == "https://schema.org" and data["@id"].endswith("/case/oslo-back-channel")
+    assert data["about"]["name"] == "Israeli–Palestinian conflict"

@@ -50,9 +50,10 @@ def create_app(config: dict | None = None) -> Flask:
                                                        Path(__file__).resolve().parent.parent / "queries"))
 
     from . import format
-    from .views import browse, cases, queries, resources, sparql
+    from .views import browse, cases, downloads, queries, resources, sparql
     format.register(app)
     app.register_blueprint(cases.bp)
+    app.register_blueprint(downloads.bp)
     app.register_blueprint(browse.bp)
     app.register_blueprint(queries.bp)
     app.register_blueprint(resources.bp)

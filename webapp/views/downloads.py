@@ -1,0 +1,64 @@
+"""Whole-dataset downloads and a VoID description of the dataset."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, request, send_file
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, RDF, XSD
+
+from tracktwo.namespaces import sparql_prologue
+
+bp = Blueprint("downloads", __name__)
+VOID = Namespace("http://rdfs.org/ns/void#")
+FORMATS = {"nq": ("application/n-quads", None), "ttl": ("text/turtle", "turtle"), "jsonld": ("application/ld+json", "json-ld")}
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+CLASSES = sparql_prologue() + "SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?class . FILTER (STRSTARTS(STR(?class), STR(t2:))) } GROUP BY ?class ORDER BY ?class"
+
+
+@bp.get("/downloads/tracktwo.<fmt>")
+def dataset(fmt: str):
+    if fmt not in FORMATS:
+        abort(404)
+    path = Path(current_app.config["TRACKTWO_DATASET"])
+    if not path.is_file():
+        abort(404)
+    media, rdflib_format = FORMATS[fmt]
+    if rdflib_format is None:
+        return send_file(path.resolve(), mimetype=media, as_attachment=True, download_name="tracktwo.nq")
+    # Turtle and JSON-LD are made from the store once per process and kept.
+    cache = current_app.extensions.setdefault("tracktwo.downloads", {})
+    if fmt not in cache:
+        graph = current_app.extensions["tracktwo.repo"].query("CONSTRUCT WHERE { ?s ?p ?o }").graph
+        cache[fmt] = graph.serialize(format=rdflib_format, encoding="utf-8")
+    response = Response(cache[fmt], mimetype=media)
+    response.headers["Content-Disposition"] = f'attachment; filename="tracktwo.{fmt}"'
+    return response
+
+
+@bp.get("/void")
+@bp.get("/.well-known/void")
+def void():
+    repo = current_app.extensions["tracktwo.repo"]
+    base = request.host_url.rstrip("/")
+    graph = Graph()
+    graph.bind("void", VOID)
+    graph.bind("dcterms", DCTERMS)
+    ds = URIRef(base + "/void#tracktwo")
+    graph.add((ds, RDF.type, VOID.Dataset))
+    graph.add((ds, DCTERMS.title, Literal("tracktwo: a knowledge graph of track two diplomacy", lang="en")))
+    graph.add((ds, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
+    graph.add((ds, VOID.sparqlEndpoint, URIRef(base + "/sparql")))
+    graph.add((ds, VOID.uriSpace, Literal("https://w3id.org/tracktwo/id/")))
+    graph.add((ds, VOID.vocabulary, URIRef("https://w3id.org/tracktwo/ontology#")))
+    for fmt in FORMATS:
+        graph.add((ds, VOID.dataDump, URIRef(f"{base}/downloads/tracktwo.{fmt}")))
+    [total] = repo.select(COUNT)
+    graph.add((ds, VOID.triples, Literal(int(total["n"]), datatype=XSD.integer)))
+    for row in repo.select(CLASSES):
+        partition = BNode()
+        graph.add((ds, VOID.classPartition, partition))
+        graph.add((partition, VOID["class"], row["class"]))
+        graph.add((partition, VOID.entities, Literal(int(row["n"]), datatype=XSD.integer)))
+    return Response(graph.serialize(format="turtle", encoding="utf-8"), mimetype="text/turtle")
