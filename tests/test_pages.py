@@ -153,3 +153,12 @@ def test_case_page_embeds_schema_org_json_ld(client):
     data = json.loads(block)
     assert data["@context"] == "https://schema.org" and data["@id"].endswith("/case/oslo-back-channel")
     assert data["about"]["name"] == "Israeli–Palestinian conflict"
+
+
+def test_pages_are_cached_per_process_and_stay_correct(client):
+    first = client.get("/id/case/neemrana-dialogue")
+    second = client.get("/id/case/neemrana-dialogue")
+    assert first.status_code == second.status_code == 200 and first.data == second.data
+    turtle = client.get("/id/case/neemrana-dialogue", headers={"Accept": "text/turtle"})
+    assert turtle.mimetype == "text/turtle"  # the Accept header is part of the key
+    assert client.get("/id/case/no-such-case").status_code == 404

@@ -9,6 +9,7 @@ from rdflib import URIRef
 
 from tracktwo.namespaces import GRAPH, ID, bind_prefixes, sparql_prologue
 
+from ..cache import cached_page
 from .resources import RDF_FORMATS, SUFFIXES, split
 
 bp = Blueprint("cases", __name__)
@@ -171,6 +172,7 @@ SELECT ?concept ?label ?definition WHERE {
 
 
 @bp.get("/")
+@cached_page
 def index():
     repo = _repo()
     counts = {str(r["class"]).rsplit("#", 1)[-1]: int(r["n"]) for r in repo.select(COUNTS)}
@@ -183,6 +185,7 @@ CASE_GRAPH = sparql_prologue() + "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?
 
 
 @bp.get("/id/case/<slug>")
+@cached_page
 def case(slug: str):
     slug, suffix = split(slug)
     iri = URIRef(f"{ID}case/{slug}")

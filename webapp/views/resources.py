@@ -12,6 +12,8 @@ from rdflib import URIRef
 
 from tracktwo.namespaces import ID, bind_prefixes, sparql_prologue
 
+from ..cache import cached_page
+
 bp = Blueprint("resources", __name__)
 
 RDF_FORMATS = {"text/turtle": ("turtle", "ttl"), "application/ld+json": ("json-ld", "jsonld"),
@@ -76,6 +78,7 @@ def split(slug: str) -> tuple[str, str | None]:
 
 
 @bp.get("/id/<kind>/<slug>")
+@cached_page
 def resource(kind: str, slug: str):
     slug, suffix = split(slug)
     iri = URIRef(f"{ID}{kind}/{slug}")
