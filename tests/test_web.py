@@ -1,13 +1,9 @@
 """The web app lists the cases, through Flask's test client and through a real server."""
 
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
 import urllib.request
 
 import pytest
+from servers import tracktwo_server
 
 from tracktwo.build import dataset_path
 from webapp import create_app
@@ -31,27 +27,8 @@ def test_unknown_page_is_a_friendly_404(client):
     assert response.status_code == 404 and "no page at this address" in response.get_data(as_text=True)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_tracktwo_serve_answers_over_http(built):
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "tracktwo.cli", "--root", str(built.root), "serve",
-                               "--port", str(port), "--no-build"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
-                    body = response.read().decode()
-                break
-            except (urllib.error.URLError, ConnectionError):
-                assert server.poll() is None and time.monotonic() < deadline, server.stderr.read().decode()
-                time.sleep(0.2)
-        assert "Oslo back channel" in body and "Living Room Dialogue" in body
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with tracktwo_server(built.root) as url:
+        with urllib.request.urlopen(url + "/", timeout=30) as response:
+            body = response.read().decode()
+    assert "Oslo back channel" in body and "Living Room Dialogue" in body

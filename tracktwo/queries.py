@@ -9,10 +9,10 @@
 
 Parameters follow grlc's convention: ``?_name_type`` is required, ``?__name_type`` optional;
 the type suffix is one of iri, integer, decimal, date, boolean, string (string if omitted).
-Values are bound as typed RDF terms through the store's substitutions / initial bindings,
-never pasted into the query text. Oxigraph substitutes only variables in the SELECT
-projection, so a saved query projects its parameters (the registry checks this, and hides
-those columns from results).
+Values are bound as typed RDF terms: rdflib takes them as initial bindings, Oxigraph and remote
+endpoints as an inline VALUES block written from the validated terms (tracktwo.store.inline_values);
+user text never becomes query syntax. A saved query projects its parameters and uses them in the
+top-level group of its WHERE clause (the registry checks the first and hides those columns).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Read-only SPARQL: refuse what must not run, and format results for people and programs.
 
-Queries are inspected after parsing, before they run: updates (including LOAD) are refused,
-and so are SERVICE and FROM / FROM NAMED, because the engines would fetch remote IRIs.
+Queries are inspected after parsing, before they run: updates (including LOAD) and SERVICE are
+refused, because the engines would write or open outbound connections. FROM / FROM NAMED pass:
+the stores resolve them against the dataset's own graphs and never fetch (see tracktwo.store).
 """
 
 from __future__ import annotations
