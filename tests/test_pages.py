@@ -69,10 +69,14 @@ def test_literals_are_escaped_everywhere(tmp_path, mini_root):
     text = (FIXTURES / "mini" / "valid-case.ttl").read_text().replace('"Example case"@en', f'"Example {SCRIPT} case"@en')
     text = text.replace('"First meeting"@en', f'"First {SCRIPT} meeting"@en')
     (root / "cases" / "evil.ttl").write_text(text)
+    shared = root / "cases" / "shared" / "shared.ttl"  # a source title and a person's name, as citeproc and tables show them
+    shared.write_text(shared.read_text().replace('"A Fixture Book"', f'"A {SCRIPT} Book"')
+                      .replace('"Ann Example"@en', f'"Ann {SCRIPT} Example"@en'))
     project = Project.at(root)
     build(project)
     client = create_app({"TRACKTWO_DATASET": str(dataset_path(project)), "TESTING": True}).test_client()
-    for path in ("/", "/id/case/example", "/id/event/example-meeting", "/id/process/example-dialogue"):
+    for path in ("/", "/id/case/example", "/id/event/example-meeting", "/id/process/example-dialogue",
+                 "/id/source/fixture-book", "/id/person/ann-example", "/id/accord/example-accord", "/cases"):
         page = client.get(path).get_data(as_text=True)
         assert SCRIPT not in page, path
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page, path
@@ -162,3 +166,111 @@ def test_pages_are_cached_per_process_and_stay_correct(client):
     turtle = client.get("/id/case/neemrana-dialogue", headers={"Accept": "text/turtle"})
     assert turtle.mimetype == "text/turtle"  # the Accept header is part of the key
     assert client.get("/id/case/no-such-case").status_code == 404
+
+
+def section(page: str, section_id: str) -> str:
+    """The HTML of one section of a resource page (empty when the page has no such section)."""
+    import re
+    match = re.search(rf'<section id="{section_id}">(.*?)</section>', page, flags=re.S)
+    return match.group(1) if match else ""
+
+
+def test_actor_page_shows_participations_across_cases_and_crossings(client):
+    page = client.get("/id/person/ahmed-qurei").get_data(as_text=True)
+    participations = section(page, "actor-participations")
+    assert "Oslo back channel" in participations and "Oslo back channel" in section(page, "actor-crossings")
+    crossings = section(page, "actor-crossings")
+    # Qurei led the PLO side in the back channel and then in the official talks (the case file says so)
+    assert "Official negotiations" in crossings or "official" in crossings.lower()
+    assert "/id/process/" in crossings
+
+
+def test_actor_page_of_someone_who_appears_in_two_cases(client):
+    page = client.get("/id/person/harold-saunders").get_data(as_text=True)
+    rows = section(page, "actor-participations")
+    assert "Inter-Tajik" in rows and rows.count("<tr>") >= 2
+
+
+def test_track_page_shows_each_scheme_its_mappings_and_its_processes(client):
+    page = client.get("/id/track/track-2").get_data(as_text=True)
+    assert "Tracks" in section(page, "track-schemes")
+    mappings = section(page, "track-mappings")
+    assert "match" in mappings and "/id/track/multitrack-" in mappings
+    assert "/id/process/" in section(page, "concept-processes")
+
+
+def test_accord_page_shows_signing_signatories_and_everything_upstream(client):
+    page = client.get("/id/accord/oslo-i-declaration-of-principles").get_data(as_text=True)
+    assert "13 September 1993" in section(page, "accord-signing")
+    assert "/id/person/" in section(page, "accord-signatories")
+    upstream = section(page, "accord-upstream")
+    assert "bridge" in upstream and "/id/bridge/" in upstream and "/queries/upstream-of-accord?accord=" in upstream
+
+
+def test_source_page_has_formatted_citations_and_everything_citing_it(client):
+    page = client.get("/id/source/savir-1998").get_data(as_text=True)
+    citation = section(page, "citation")
+    assert "Chicago" in citation and "APA" in citation
+    assert "<i>The Process: 1,100 Days That Changed the Middle East</i>" in citation and "1998" in citation
+    cited_by = section(page, "source-cited-by")
+    assert "/id/participation/" in cited_by or "/id/event/" in cited_by
+    assert cited_by.count("<tr>") < 200  # one row per citing statement, not a cross product
+
+
+def test_place_page_lists_what_happened_there(client):
+    page = client.get("/id/place/oslo").get_data(as_text=True)
+    rows = section(page, "place-events")
+    assert "/id/event/" in rows or "/id/accord/" in rows
+
+
+@pytest.mark.parametrize("path, section_id", [
+    ("/id/process/oslo-back-channel", "process-timeline"), ("/id/mechanism/sustained-dialogue", "concept-processes"),
+    ("/id/conflict/israeli-palestinian", "conflict-cases"), ("/id/scheme/tracks", "scheme-concepts"),
+    ("/id/region/central-asia", "concept-cases"),
+])
+def test_every_kind_has_its_own_sections(client, path, section_id):
+    page = client.get(path).get_data(as_text=True)
+    assert "<tr>" in section(page, section_id), path
+
+
+def test_dates_in_sections_print_at_their_precision(client):
+    page = client.get("/id/process/neemrana-dialogue").get_data(as_text=True)
+    timeline = section(page, "process-timeline")
+    assert "October 1991" in timeline and "1991-10-01" not in timeline
+
+
+@pytest.mark.parametrize("path, schema_type", [("/id/person/harold-saunders", "Person"), ("/id/place/oslo", "Place"),
+                                               ("/id/source/savir-1998", "Book"), ("/id/accord/oslo-i-declaration-of-principles", "Legislation"),
+                                               ("/id/state/norway", "Country")])
+def test_resource_pages_embed_schema_org_json_ld(client, path, schema_type):
+    import json
+    import re
+    page = client.get(path).get_data(as_text=True)
+    [block] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, flags=re.S)
+    data = json.loads(block)
+    assert data["@context"] == "https://schema.org" and data["@type"] == schema_type and data["name"]
+    if schema_type == "Place":
+        assert float(data["geo"]["latitude"]) > 59  # Oslo
+
+
+def test_ontology_page_lists_classes_properties_and_schemes(client):
+    page = client.get("/ontology").get_data(as_text=True)
+    assert 'id="Case"' in page and 'id="Bridge"' in page and 'id="participationIn"' in page
+    assert "Track 1.5" in page and "Facilitator" in page or "facilitator" in page
+    # class and property IRIs on other pages link here
+    resource = client.get("/id/person/harold-saunders").get_data(as_text=True)
+    assert 'href="/ontology#Person"' in resource
+
+
+def test_home_features_a_few_cases_and_links_to_all(client, built):
+    import re
+    cases = len(list((built.root / "cases").glob("*.ttl")))
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/cases"' in page and f"All {cases} cases" in page
+    assert 0 < len(re.findall(r'<li class="case"', page)) <= 6
+
+
+def test_print_stylesheet_hides_navigation_and_forms(client):
+    css = client.get("/static/site.css").get_data(as_text=True)
+    print_rules = css[css.index("@media print"):]
+    assert "nav" in print_rules and "form" in print_rules and "break-inside: avoid" in print_rules

@@ -49,14 +49,18 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["tracktwo.queries"] = Registry(Path(app.config.get("TRACKTWO_QUERIES") or
                                                        Path(__file__).resolve().parent.parent / "queries"))
 
+    from .sections import load_sections
+    app.extensions["tracktwo.sections"] = load_sections(Path(__file__).resolve().parent / "sections")
+
     from . import format
-    from .views import browse, cases, downloads, queries, resources, sparql
+    from .views import browse, cases, downloads, ontology, queries, resources, sparql
     format.register(app)
     app.register_blueprint(cases.bp)
     app.register_blueprint(downloads.bp)
     app.register_blueprint(browse.bp)
     app.register_blueprint(queries.bp)
     app.register_blueprint(resources.bp)
+    app.register_blueprint(ontology.bp)
     app.register_blueprint(sparql.bp)
 
     @app.errorhandler(404)

@@ -30,8 +30,10 @@ def date_at(value, precision=None) -> str:
 
 
 def local_path(iri) -> str | None:
-    """The app's own page for one of our IRIs: https://w3id.org/tracktwo/id/case/x -> /id/case/x."""
+    """The app's own page for one of our IRIs: …/id/case/x -> /id/case/x, …/ontology#Case -> /ontology#Case."""
     text = str(iri)
+    if text.startswith(str(T2)):
+        return "/ontology#" + text[len(str(T2)):]
     return "/id/" + text[len(ID):] if text.startswith(ID) else None
 
 
@@ -46,10 +48,18 @@ def link(iri, label=None) -> Markup:
     return Markup(text)
 
 
+def shown_columns(variables: list[str]) -> list[str]:
+    """Result columns to show: `xLabel` and `xPrecision` go with column `x`, not on their own."""
+    names = set(variables)
+    return [v for v in variables
+            if not any(v.endswith(s) and v[: -len(s)] in names for s in ("Label", "Precision"))]
+
+
 def register(app) -> None:
     app.jinja_env.filters["date_at"] = date_at
     app.jinja_env.filters["qname"] = qname
     app.jinja_env.filters["link"] = link
     app.jinja_env.globals["link"] = link
     app.jinja_env.globals["date_at"] = date_at
+    app.jinja_env.globals["shown_columns"] = shown_columns
     app.jinja_env.tests["literal"] = lambda v: isinstance(v, Literal)

@@ -10,20 +10,10 @@ from rdflib import URIRef
 from tracktwo.namespaces import GRAPH, ID, bind_prefixes, sparql_prologue
 
 from ..cache import cached_page
+from .browse import ROWS
 from .resources import RDF_FORMATS, SUFFIXES, split
 
 bp = Blueprint("cases", __name__)
-
-CASES = sparql_prologue() + """
-SELECT ?case ?label ?summary ?conflict (GROUP_CONCAT(DISTINCT ?outcome; separator=", ") AS ?outcomes)
-       (MIN(?start) AS ?from) (COUNT(DISTINCT ?event) AS ?events) WHERE {
-  ?case a t2:Case ; rdfs:label ?label ; t2:summary ?summary ; t2:aboutConflict ?c ; t2:coversProcess ?p .
-  ?c rdfs:label ?conflict .
-  OPTIONAL { ?case t2:outcome/skos:prefLabel ?outcome }
-  OPTIONAL { ?p t2:startDate ?start }
-  OPTIONAL { ?event t2:inProcess ?p }
-} GROUP BY ?case ?label ?summary ?conflict ORDER BY ?from ?label
-"""
 
 HEADER = sparql_prologue() + """
 SELECT ?case ?label ?summary ?conflict ?conflictLabel ?region ?regionLabel ?outcomeNote WHERE {
@@ -178,7 +168,19 @@ def index():
     counts = {str(r["class"]).rsplit("#", 1)[-1]: int(r["n"]) for r in repo.select(COUNTS)}
     order = ["Track 1.5", "Track 2", "Track 3"]
     definitions = sorted(repo.select(DEFINITIONS), key=lambda r: order.index(str(r["label"])) if str(r["label"]) in order else 9)
-    return render_template("index.html", cases=repo.select(CASES), counts=counts, definitions=definitions)
+    rows = sorted(repo.select(ROWS), key=lambda r: (str(r.get("start") or "9999"), str(r["label"])))
+    return render_template("index.html", featured=featured(rows), total=len(rows), counts=counts, definitions=definitions)
+
+
+def featured(rows: list[dict], n: int = 6) -> list[dict]:
+    """A few cases to start from, spread over regions: the earliest of each region, then the next."""
+    chosen, seen = [], set()
+    for row in rows:
+        if str(row.get("region")) not in seen:
+            seen.add(str(row.get("region")))
+            chosen.append(row)
+    chosen += [r for r in rows if r not in chosen]
+    return chosen[:n]
 
 
 CASE_GRAPH = sparql_prologue() + "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"

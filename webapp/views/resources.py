@@ -10,9 +10,14 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from rdflib import URIRef
 
+from tracktwo.citations import STYLES, bibliography, csl_item
+from tracktwo.citations import SOURCES as SOURCE_FIELDS
 from tracktwo.namespaces import ID, bind_prefixes, sparql_prologue
+from tracktwo.queries import with_labels
+from tracktwo.store import Result
 
 from ..cache import cached_page
+from ..schemaorg import json_ld
 
 bp = Blueprint("resources", __name__)
 
@@ -92,4 +97,33 @@ def resource(kind: str, slug: str):
         abort(404)
     label = repo.labels().get(iri)
     return render_template("resource.html", iri=iri, kind=kind, label=label, outgoing=outgoing,
-                           incoming=incoming, cited=repo.select(CITED, {"r": iri}))
+                           incoming=incoming, cited=repo.select(CITED, {"r": iri}),
+                           sections=[(s, rows) for s in _sections(kind) if (rows := run_section(s, iri))],
+                           citations=citations(iri) if kind == "source" else {},
+                           json_ld=json_ld(repo, iri, kind))
+
+
+def _sections(kind: str):
+    return current_app.extensions["tracktwo.sections"].get(kind, [])
+
+
+def run_section(section, iri: URIRef) -> Result | None:
+    """The section's rows for this resource (with labels), or None when it has none."""
+    repo = current_app.extensions["tracktwo.repo"]
+    if section.saved:
+        query = current_app.extensions["tracktwo.queries"].get(section.saved)
+        param = next(p for p in query.params if p.type == "iri")
+        result = query.run(repo, {param.name: f"<{iri}>"})
+    else:
+        result = with_labels(repo, repo.query(section.text, {"r": iri}))
+        result.variables = [v for v in result.variables if v != "r"]
+    return result if result.rows else None
+
+
+def citations(iri: URIRef) -> dict[str, str]:
+    """The source formatted in each CSL style the project offers, by style label."""
+    rows = current_app.extensions["tracktwo.repo"].select(SOURCE_FIELDS, {"s": iri})
+    if not rows:
+        return {}
+    item = csl_item(rows[0])
+    return {label: bibliography([item], style).get(item["id"], "") for style, label in STYLES.items()}
