@@ -41,7 +41,8 @@ def link(iri, label=None) -> Markup:
     """An <a> to the resource's page (or to the IRI itself when it is not ours), label escaped."""
     if iri is None:
         return Markup("")
-    text = escape(label if label not in (None, "") else qname(iri))
+    # a missing label may come as None, "" or Jinja's Undefined (row.xLabel of a row without it)
+    text = escape(label if label is not None and str(label) != "" else qname(iri))
     href = local_path(iri) or str(iri)
     if isinstance(iri, URIRef) or str(iri).startswith("http"):
         return Markup(f'<a href="{escape(href)}">{text}</a>')

@@ -7,6 +7,8 @@ claims hanging off it) plus the labels of what it links to.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from rdflib import URIRef
 
@@ -100,7 +102,7 @@ def resource(kind: str, slug: str):
                            incoming=incoming, cited=repo.select(CITED, {"r": iri}),
                            sections=[(s, rows) for s in _sections(kind) if (rows := run_section(s, iri))],
                            citations=citations(iri) if kind == "source" else {},
-                           json_ld=json_ld(repo, iri, kind))
+                           json_ld=(data := json_ld(repo, iri, kind)), description=(data or {}).get("description"))
 
 
 def _sections(kind: str):
@@ -114,6 +116,7 @@ def run_section(section, iri: URIRef) -> Result | None:
         query = current_app.extensions["tracktwo.queries"].get(section.saved)
         param = next(p for p in query.params if p.type == "iri")
         result = query.run(repo, {param.name: f"<{iri}>"})
+        result.link = f"/queries/{query.name}?" + urlencode({param.name: str(iri)})  # the same rows on the query page
     else:
         result = with_labels(repo, repo.query(section.text, {"r": iri}))
         result.variables = [v for v in result.variables if v != "r"]
