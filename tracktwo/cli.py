@@ -22,19 +22,46 @@ EXPORT_FORMATS = {"ttl": "turtle", "nt": "nt", "nq": "nquads", "trig": "trig", "
 
 
 def cmd_validate(args) -> int:
-    project = Project.at(args.root, args.files or None)
-    report = validate(project, reason=not args.no_reason)
+    project = Project.at(args.root)
+    focus = None
+    if args.files:
+        # the named files are checked in the context of every other case (readings and shared
+        # nodes point into them), and only their problems and gaps are reported
+        chosen = Project.at(args.root, args.files).cases
+        project.cases = sorted(set(project.cases) | set(chosen))
+        focus = {project.relative(p) for p in chosen}
+    report = validate(project, reason=not args.no_reason, focus=focus)
     if args.format == "json":
         print(json.dumps(report.as_json(), indent=2))
     else:
         for problem in report.problems:
             print(problem)
+        for gap in report.gaps:
+            print(gap)
         if report.ok:
             reasoned = "" if args.no_reason else f", OWL-consistent ({report.reasoned_cases} case(s) reasoned, {report.cache_hits} from cache)"
-            print(f"ok: {report.files} files valid (Turtle, SHACL){reasoned}")
+            lacking = f"; {len(report.gaps)} gap(s) against the case standard (cases/README.md)" if report.gaps else ""
+            print(f"ok: {report.files} files valid (Turtle, SHACL){reasoned}{lacking}")
         else:
             print(f"{len(report.problems)} problem(s) in {report.files} files", file=sys.stderr)
     return 0 if report.ok else 1
+
+
+def cmd_new_case(args) -> int:
+    import re
+    from importlib.resources import files
+    project = Project.at(args.root)
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", args.slug):
+        raise TrackTwoError(f"{args.slug!r} is not a slug: use lowercase ASCII letters, digits and hyphens "
+                            "(e.g. sant-egidio-mozambique)")
+    path = project.root / "cases" / f"{args.slug}.ttl"
+    if path.exists():
+        raise TrackTwoError(f"{project.relative(path)} already exists; not overwriting it")
+    title = args.title or args.slug.replace("-", " ").capitalize()
+    template = files("tracktwo").joinpath("templates/case.ttl").read_text(encoding="utf-8")
+    path.write_text(template.replace("{slug}", args.slug).replace("{title}", title.replace('"', "'")), encoding="utf-8")
+    print(f"wrote {project.relative(path)}: fill it in, then run `tracktwo validate {project.relative(path)}`")
+    return 0
 
 
 def cmd_build(args) -> int:
@@ -188,6 +215,11 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--format", choices=["text", "json"], default="text")
     v.add_argument("--no-reason", action="store_true", help="skip the OWL reasoner")
     v.set_defaults(func=cmd_validate)
+
+    n = sub.add_parser("new-case", help="scaffold cases/SLUG.ttl from the case template")
+    n.add_argument("slug", help="lowercase, hyphenated, e.g. sant-egidio-mozambique")
+    n.add_argument("--title", help="the case's label (default: from the slug)")
+    n.set_defaults(func=cmd_new_case)
 
     b = sub.add_parser("build", help="validate, reason and write build/tracktwo.nq")
     b.add_argument("--force", action="store_true", help="rebuild even if no input changed")

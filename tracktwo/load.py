@@ -67,7 +67,9 @@ class Project:
         if case_files is None:
             cases = sorted((root / "cases").glob("*.ttl"))
         else:
-            cases = [Path(p).resolve() for p in case_files]
+            # a relative name is looked up from the current directory, then from the root
+            cases = [Path(p).resolve() if Path(p).exists() or Path(p).is_absolute() else (root / p).resolve()
+                     for p in case_files]
             for p in cases:
                 if not p.is_file():
                     raise TrackTwoError(f"{p}: no such file")

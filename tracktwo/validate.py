@@ -16,6 +16,7 @@ from .errors import TrackTwoError
 from .load import SHAPES_FILE, InputFile, Project
 from .namespaces import qname
 from .reason import Inconsistency, Reasoner
+from .standard import gaps
 
 
 @dataclass
@@ -39,6 +40,7 @@ class Report:
     files: int = 0
     reasoned_cases: int = 0
     cache_hits: int = 0
+    gaps: list = field(default_factory=list)  # what valid cases still lack against the standard
     inferred: set = field(default_factory=set, repr=False)
     parsed: list = field(default_factory=list, repr=False)
 
@@ -47,7 +49,8 @@ class Report:
         return not self.problems
 
     def as_json(self) -> dict:
-        return {"ok": self.ok, "files": self.files, "problems": [asdict(p) for p in self.problems]}
+        return {"ok": self.ok, "files": self.files, "problems": [asdict(p) for p in self.problems],
+                "gaps": [asdict(g) for g in self.gaps]}
 
 
 class Locator:
@@ -124,7 +127,9 @@ def _tidy(message: str, graph: Graph) -> str:
     return re.sub(r"<?(https?://[^\s>,)]+)>?", lambda m: qname(URIRef(m.group(1))), message)
 
 
-def validate(project: Project, reason: bool = True) -> Report:
+def validate(project: Project, reason: bool = True, focus: set[str] | None = None) -> Report:
+    """Check every input file. With `focus` (file names), only the problems found in those files and
+    in the ontology and shared files are reported, and only those cases are reasoned over."""
     report = Report()
     parsed, syntax = project.parse_all()
     report.files = len(parsed) + len(syntax)
@@ -146,7 +151,14 @@ def validate(project: Project, reason: bool = True) -> Report:
         data += f.graph
     for f in ontology_files:
         ontology += f.graph
-    report.problems += run_shacl(data, ontology, shapes, Locator(parsed))
+    in_focus = lambda name: focus is None or name in focus or not name.startswith("cases/") or name.startswith("cases/shared/")
+    report.problems += [p for p in run_shacl(data, ontology, shapes, Locator(parsed)) if in_focus(p.file)]
+    case_files = [f for f in case_files if in_focus(f.name)]
+    if not report.problems:
+        shared = Graph()
+        for f in shared_files:
+            shared += f.graph
+        report.gaps = gaps({f.name: f.graph for f in case_files}, shared)
 
     if reason and not report.problems:
         reasoner = Reasoner(ontology_files, shared_files, project.build_dir / "cache" / "reasoner")
