@@ -18,7 +18,8 @@ KINDS = [
     "mechanism", "scheme",
 ]
 EXTRA = {"bridgetype": "bridge-type", "evidence": "evidence-grade", "outcome": "outcome",
-         "region": "region", "eventtype": "event-type", "sourcetype": "source-type"}
+         "region": "region", "eventtype": "event-type", "sourcetype": "source-type",
+         "readingkind": "reading-kind"}
 
 PREFIXES = {
     "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD), "owl": str(OWL), "skos": str(SKOS),
