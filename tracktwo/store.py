@@ -134,8 +134,9 @@ class OxigraphRepository(Repository):
             raise TrackTwoError(f"{nquads}: cannot load the built dataset: {err}") from None
         # The default graph is the union of the named graphs as a set: Oxigraph's own union view
         # repeats a triple found in two graphs, where rdflib (and SPARQL's RDF merge) gives it once.
-        self.store.extend([ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
-                           for q in self.store.quads_for_pattern(None, None, None)])
+        # Copied inside Oxigraph (an update, not Python objects): on 1,000 cases 1.5 s and 195 MB
+        # against 3.6 s and 277 MB for a Python list of quads.
+        self.store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
 
     def query(self, text, bindings=None, default_graphs=None, named_graphs=None, base_iri=None):
         # Parameters go in as an inline VALUES block of RDF terms rather than as Oxigraph
