@@ -1,7 +1,8 @@
 """A real browser: Playwright driving Debian's Chromium against the app on a real WSGI server.
 
 home -> a case -> its timeline -> an actor -> back; a saved query with a changed parameter;
-the SPARQL editor; a CSV download; screenshots of the home, case and query pages.
+the SPARQL editor; a CSV download; a three-session course pack shared by its URL and downloaded as
+BibTeX; screenshots of the home, case, query and readings pages.
 """
 
 import shutil
@@ -39,6 +40,7 @@ def page(site):
 def test_home_case_timeline_actor_and_back(site, page):
     page.goto(site + "/")
     page.screenshot(path=str(SHOTS / "home.png"), full_page=True)
+    page.locator("nav").get_by_role("link", name="Cases").click()
     page.get_by_role("link", name="The Oslo back channel (1992–93)").click()
     assert page.locator("h1").inner_text() == "The Oslo back channel (1992–93)"
     timeline = page.locator("ol.timeline > li")
@@ -74,3 +76,42 @@ def test_sparql_editor_runs_a_query(site, page):
     page.get_by_role("button", name="Run").click()
     page.wait_for_selector("table.results")
     assert "Yair Hirschfeld" in page.locator("table.results").inner_text()
+
+
+def test_trainer_builds_a_three_session_pack_shares_it_and_downloads_bibtex(site, page):
+    import bibtexparser
+    page.goto(site + "/")
+    page.get_by_role("link", name="Readings and course packs").click()
+    chosen = []
+    for n, (title, case) in enumerate([("What track two is", ""), ("The Oslo channel", "oslo-back-channel"),
+                                       ("Sustained dialogue", "inter-tajik-dialogue")]):
+        page.fill("#add-session input[name=session_title]", title)
+        page.locator("#add-session").get_by_role("button", name="Add session").click()
+        page.wait_for_selector(f"#session-{n + 1}")
+        page.select_option("#filters select[name=case]", case)
+        if not case:
+            page.select_option("#filters select[name=kind]", "theory")
+        page.locator("#filters").get_by_role("button", name="Show").click()
+        page.wait_for_load_state()
+        first = page.locator("li.reading").first
+        for item in page.locator("li.reading").all():  # the filter really filtered
+            assert not case or f"/id/case/{case}" in item.inner_html()
+        reading = first.get_attribute("id").removeprefix("reading-")
+        first.locator("select[name=session]").select_option(str(n))
+        first.get_by_role("button", name="Add").click()
+        page.wait_for_selector(f"#session-{n + 1} li:not(.meta)")
+        chosen.append(reading)
+    sessions = page.locator(".pack .session h3").all_inner_texts()
+    assert sessions == ["Session 1: What track two is", "Session 2: The Oslo channel", "Session 3: Sustained dialogue"]
+    page.screenshot(path=str(SHOTS / "readings.png"), full_page=True)
+    shared = page.locator("#share").get_attribute("href")
+    fresh = page.context.new_page()
+    fresh.goto(site + shared)
+    assert fresh.locator(".pack .session h3").all_inner_texts() == sessions
+    assert fresh.locator(".pack .session li").count() == 3
+    with fresh.expect_download() as download:
+        fresh.locator("#download-bibtex").click()
+    library = bibtexparser.parse_string(open(download.value.path(), encoding="utf-8").read())
+    assert len(library.entries) == len(set(chosen)) and not library.failed_blocks
+    assert all(e.fields_dict.get("title") for e in library.entries)
+    fresh.close()

@@ -182,6 +182,37 @@ def cmd_query_run(args) -> int:
     return 0
 
 
+def cmd_readings(args) -> int:
+    from .readings import EXPORTS, LEVELS, Catalogue, Pack, Session, markdown, pack_from_json, pack_readings
+    catalogue = Catalogue(_repository(Project.at(args.root), args.backend))
+    if args.level and args.level not in LEVELS:
+        raise TrackTwoError(f"--level must be one of {', '.join(LEVELS)}")
+    if args.pack:
+        path = Path(args.pack)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as err:
+            raise TrackTwoError(f"{path}: {err.strerror}") from None
+        pack, problems = pack_from_json(text, str(path))
+        for problem in problems:
+            print(f"warning: {problem}", file=sys.stderr)
+        for gone in [r for s in pack.sessions for r in s.readings if r not in catalogue.readings]:
+            print(f"warning: {path}: reading {gone!r} is no longer in the catalogue", file=sys.stderr)
+        readings = pack_readings(pack, catalogue)
+    else:
+        readings = catalogue.filter(args.case or "", args.topic or "", args.level or "", args.kind or "")
+        pack = Pack("Readings", [Session("Readings", "", [r.slug for r in readings])])
+    if args.format == "markdown":
+        text = markdown(pack, catalogue)
+    elif args.format == "table":
+        text = "\n".join(f"{r.slug:<40} {r.level:<13} {r.kind:<20} {r.label}" for r in readings)
+        text += f"\n({len(readings)} readings)\n"
+    else:
+        text = EXPORTS[args.format][0](readings, catalogue)
+    sys.stdout.write(text)
+    return 0
+
+
 def cmd_publish(args) -> int:
     from .publish import publish
     project = Project.at(args.root)
@@ -255,6 +286,16 @@ def parser() -> argparse.ArgumentParser:
     qr.add_argument("--format", choices=["table", "json", "csv", "tsv"], default="table")
     qr.add_argument("--backend", **backend)
     qr.set_defaults(func=cmd_query_run)
+
+    rd = sub.add_parser("readings", help="the readings catalogue, filtered, as a table or BibTeX, RIS, CSL-JSON or Markdown")
+    rd.add_argument("--case", help="a case slug, e.g. oslo-back-channel")
+    rd.add_argument("--topic", help="a topic: track:track-2, mechanism:sustained-dialogue, or a bare slug")
+    rd.add_argument("--level", help="introductory, intermediate or advanced")
+    rd.add_argument("--kind", help="primary-document, memoir, scholarly-analysis, theory, practitioner-guide or journalism")
+    rd.add_argument("--pack", help="a saved course-pack JSON file (from /readings) instead of filters")
+    rd.add_argument("--format", choices=["table", "bibtex", "ris", "csljson", "markdown"], default="table")
+    rd.add_argument("--backend", **backend)
+    rd.set_defaults(func=cmd_readings)
 
     pb = sub.add_parser("publish", help="load the built dataset into a SPARQL Graph Store Protocol endpoint")
     pb.add_argument("--endpoint", required=True, help="the graph store URL, e.g. http://127.0.0.1:7878/store")

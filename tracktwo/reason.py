@@ -223,6 +223,25 @@ class Reasoner:
         self._write_cache(key, result)
         return result
 
+    def infer_all(self, cases: list[InputFile]) -> set[tuple]:
+        """Inferences for all the case files in one reasoner run (one JVM and one classification
+        instead of one per case: on 25 cases about 20 s instead of 350 s). An inconsistency is
+        raised as found; the caller reasons per case to tell which file it is in."""
+        key = hashlib.sha256((self.base_digest + "all" + "".join(c.digest for c in cases)).encode()).hexdigest()
+        cached = self._read_cache(key)
+        if cached is not None:
+            self.cache_hits += len(cases)
+            return cached
+        data = Graph()
+        data += self.shared
+        for case in cases:
+            data += case.graph
+        view = reasoner_view(self.ontology, data, self.schema)
+        inferred = run_hermit(view, f"{len(cases)} case files (with the ontology and shared files)")
+        result = complete(self.ontology + data, inferred, self.schema)
+        self._write_cache(key, result)
+        return result
+
     def _cache_path(self, key):
         return self.cache_dir / f"{key}.json" if self.cache_dir else None
 

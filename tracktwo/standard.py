@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib import Graph
+from rdflib import RDF, Graph
 
-from .namespaces import sparql_prologue
+from .namespaces import T2, sparql_prologue
 
 MIN_EVENTS = 6
 MIN_SOURCES = 3
@@ -52,27 +52,32 @@ LACKS = [
 
 
 def gaps(case_graphs: dict[str, Graph], shared: Graph) -> list[Gap]:
-    """Gaps per case file; `case_graphs` maps a file name to its graph, `shared` holds the rest."""
+    """Gaps per case file; `case_graphs` maps a file name to its graph, `shared` holds the rest.
+    Every query runs once over all the cases, grouped by case (not once per case)."""
+    data = Graph()
+    data += shared
+    for graph in case_graphs.values():
+        data += graph
+    ask = lambda q: data.query(sparql_prologue() + q)
+    files = {case: name for name, graph in case_graphs.items() for case in graph.subjects(RDF.type, T2.Case)}
+    labels = {row.case: str(row.label) for row in ask("SELECT ?case ?label WHERE { ?case a t2:Case ; rdfs:label ?label }")
+              if row.case in files}
+    counts = {key: {row.case: int(row.n) for row in ask(q)} for key, q in COUNTS.items()}
+    lacking: dict = {}  # case -> message -> ["4 events", …]
+    for kind, pattern, lack, message in LACKS:
+        q = f"SELECT ?case (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {IN_CASE} {pattern} {lack} }} GROUP BY ?case"
+        for row in ask(q):
+            if int(row.n):
+                lacking.setdefault(row.case, {}).setdefault(message, []).append(f"{int(row.n)} {kind}")
     out = []
-    for name, graph in case_graphs.items():
-        data = graph + shared
-        ask = lambda q: data.query(sparql_prologue() + q)
-        labels = {row.case: str(row.label) for row in ask("SELECT ?case ?label WHERE { ?case a t2:Case ; rdfs:label ?label }")
-                  if (row.case, None, None) in graph}
-        counts = {key: {row.case: int(row.n) for row in ask(q)} for key, q in COUNTS.items()}
-        for case, label in sorted(labels.items(), key=lambda kv: kv[1]):
-            events, sources = counts["events"].get(case, 0), counts["sources"].get(case, 0)
-            if events < MIN_EVENTS:
-                out.append(Gap(name, label, f"{events} dated event(s); the standard asks for at least {MIN_EVENTS}"))
-            if sources < MIN_SOURCES:
-                out.append(Gap(name, label, f"{sources} distinct source(s) cited; the standard asks for at least {MIN_SOURCES}"))
-            if not counts["lessons"].get(case):
-                out.append(Gap(name, label, "no lessons (t2:lesson)"))
-            lacking: dict[str, list[str]] = {}  # one line per thing lacked: "without a place: 4 events"
-            for kind, pattern, lack, message in LACKS:
-                q = f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {IN_CASE} {pattern} {lack} }}"
-                n = int(next(iter(data.query(sparql_prologue() + q, initBindings={"case": case}))).n)
-                if n:
-                    lacking.setdefault(message, []).append(f"{n} {kind}")
-            out += [Gap(name, label, f"{', '.join(counts)} {message}") for message, counts in lacking.items()]
+    for case, label in sorted(labels.items(), key=lambda kv: (files[kv[0]], kv[1])):
+        name = files[case]
+        events, sources = counts["events"].get(case, 0), counts["sources"].get(case, 0)
+        if events < MIN_EVENTS:
+            out.append(Gap(name, label, f"{events} dated event(s); the standard asks for at least {MIN_EVENTS}"))
+        if sources < MIN_SOURCES:
+            out.append(Gap(name, label, f"{sources} distinct source(s) cited; the standard asks for at least {MIN_SOURCES}"))
+        if not counts["lessons"].get(case):
+            out.append(Gap(name, label, "no lessons (t2:lesson)"))
+        out += [Gap(name, label, f"{', '.join(n)} {message}") for message, n in lacking.get(case, {}).items()]
     return out

@@ -162,7 +162,13 @@ def validate(project: Project, reason: bool = True, focus: set[str] | None = Non
 
     if reason and not report.problems:
         reasoner = Reasoner(ontology_files, shared_files, project.build_dir / "cache" / "reasoner")
-        for case in case_files or [None]:
+        try:  # one run over everything; only when that finds an inconsistency, one run per case to place it
+            report.inferred |= reasoner.infer_all(case_files)
+            report.reasoned_cases = len(case_files)
+            per_case = []
+        except Inconsistency:
+            per_case = case_files or [None]
+        for case in per_case:
             try:
                 report.inferred |= reasoner.infer(case)
                 report.reasoned_cases += 1

@@ -53,7 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["tracktwo.sections"] = load_sections(Path(__file__).resolve().parent / "sections")
 
     from . import format
-    from .views import browse, cases, downloads, ontology, queries, resources, sparql
+    from .views import browse, cases, downloads, ontology, queries, readings, resources, sparql
     format.register(app)
     app.register_blueprint(cases.bp)
     app.register_blueprint(downloads.bp)
@@ -61,12 +61,18 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(queries.bp)
     app.register_blueprint(resources.bp)
     app.register_blueprint(ontology.bp)
+    app.register_blueprint(readings.bp)
     app.register_blueprint(sparql.bp)
 
     @app.errorhandler(404)
     def not_found(_err):
         return render_template("error.html", title="Not found",
                                message="There is no page at this address."), 404
+
+    @app.errorhandler(400)
+    def bad_request(err):
+        return render_template("error.html", title="Bad request",
+                               message=getattr(err, "description", None) or "The request could not be read."), 400
 
     @app.errorhandler(413)
     def too_large(_err):

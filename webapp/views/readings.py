@@ -1,0 +1,201 @@
+"""Readings and course packs for trainers.
+
+`/readings` filters the catalogue (case, topic, level, kind, words) and builds a course pack in
+sessions. The pack lives in the URL (`title` and one `s` parameter per session), so it is shared by
+copying the address and needs no account; every edit is a link or a small form that returns the
+new address. Packs are saved and loaded as JSON files, and exported as BibTeX, RIS, CSL-JSON, a
+Markdown syllabus or a printable page.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
+from markupsafe import Markup
+
+from tracktwo.citations import DEFAULT_STYLE, STYLES, bibliography
+from tracktwo.errors import TrackTwoError
+from tracktwo.readings import (EXPORTS, Catalogue, Pack, Session, markdown, missing, pack_from_args,
+                               pack_from_json, pack_readings, suggested)
+
+bp = Blueprint("readings", __name__)
+FILTERS = ("case", "topic", "level", "kind", "q")
+MAX_UPLOAD = 256 * 1024
+
+
+def catalogue() -> Catalogue:
+    """Read once per process: the store is read-only, so the catalogue changes only with a new build."""
+    app = current_app
+    if "tracktwo.readings" not in app.extensions:
+        app.extensions["tracktwo.readings"] = Catalogue(app.extensions["tracktwo.repo"])
+    return app.extensions["tracktwo.readings"]
+
+
+def current_pack() -> tuple[Pack, list[str]]:
+    return pack_from_args(request.args.get("title"), request.args.getlist("s"))
+
+
+def filters() -> dict[str, str]:
+    return {k: request.args.get(k, "").strip() for k in FILTERS}
+
+
+def address(pack: Pack, chosen: dict | None = None, path: str = "/readings", **extra) -> str:
+    """The address of the pack (and filters) on a page: the pack is its own link."""
+    args = pack.url_args() + [(k, v) for k, v in (chosen or {}).items() if v] + [(k, str(v)) for k, v in extra.items()]
+    return f"{path}?{urlencode(args)}"
+
+
+def _formatted(readings, cat: Catalogue, style: str) -> dict[str, Markup]:
+    entries = bibliography([cat.item(r) for r in readings], style)
+    return {r.slug: Markup(entries.get(cat.item(r)["id"], "")) for r in readings}
+
+
+@bp.get("/readings")
+def index():
+    cat = catalogue()
+    pack, problems = current_pack()
+    chosen = filters()
+    if chosen["level"] and chosen["level"] not in ("introductory", "intermediate", "advanced"):
+        problems.append(f"level {chosen['level']!r} is not introductory, intermediate or advanced; ignored")
+        chosen["level"] = ""
+    shown = cat.filter(chosen["case"], chosen["topic"], chosen["level"], chosen["kind"], chosen["q"])
+    in_pack = pack_readings(pack, cat)
+    return render_template("readings.html", cat=cat, pack=pack, problems=problems, chosen=chosen, shown=shown,
+                           citations=_formatted(list({r.slug: r for r in shown + in_pack}.values()), cat, DEFAULT_STYLE),
+                           missing=set(missing(pack, cat)), here=address(pack, chosen), address=address,
+                           pack_args=pack.url_args(), empty=Pack())
+
+
+@bp.get("/readings/edit")
+def edit():
+    """One change to the pack, then back to the page with the new pack in the address."""
+    pack, _ = current_pack()
+    action = request.args.get("action", "")
+    session = _int("session", 0)
+    index = _int("index", 0)
+    if action == "add-session" or (action == "add" and not pack.sessions):
+        pack.sessions.append(Session(request.args.get("session_title", "").strip() or f"Session {len(pack.sessions) + 1}"))
+        session = len(pack.sessions) - 1
+    if action == "add":
+        reading = request.args.get("reading", "")
+        if reading not in catalogue().readings:
+            abort(400, f"there is no reading {reading!r}")
+        target = pack.sessions[min(session, len(pack.sessions) - 1)]
+        if reading not in target.readings:
+            target.readings.append(reading)
+    elif action in ("up", "down", "remove"):
+        s = _session(pack, session)
+        if not 0 <= index < len(s.readings):
+            abort(400, f"session {session + 1} has no reading {index + 1}")
+        if action == "remove":
+            s.readings.pop(index)
+        else:
+            other = index - 1 if action == "up" else index + 1
+            if 0 <= other < len(s.readings):
+                s.readings[index], s.readings[other] = s.readings[other], s.readings[index]
+    elif action in ("session-up", "session-down", "drop-session"):
+        _session(pack, session)
+        if action == "drop-session":
+            pack.sessions.pop(session)
+        else:
+            other = session - 1 if action == "session-up" else session + 1
+            if 0 <= other < len(pack.sessions):
+                pack.sessions[session], pack.sessions[other] = pack.sessions[other], pack.sessions[session]
+    elif action == "rename":
+        s = _session(pack, session)
+        s.title = request.args.get("session_title", s.title).strip()[:200] or s.title
+        s.note = request.args.get("session_note", s.note).strip()[:2000]
+    elif action == "title":
+        pack.title = request.args.get("pack_title", pack.title).strip()[:200] or pack.title
+    elif action != "add-session":
+        abort(400, f"unknown action {action!r}")
+    return redirect(address(pack, filters()), code=303)
+
+
+def _int(name: str, default: int) -> int:
+    try:
+        return int(request.args.get(name, default))
+    except ValueError:
+        abort(400, f"{name} must be a number")
+
+
+def _session(pack: Pack, n: int) -> Session:
+    if not 0 <= n < len(pack.sessions):
+        abort(400, f"the pack has no session {n + 1}")
+    return pack.sessions[n]
+
+
+@bp.get("/readings/pack.json")
+def save():
+    pack, _ = current_pack()
+    return Response(pack.as_json(), mimetype="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="course-pack.json"'})
+
+
+@bp.post("/readings/load")
+def load():
+    """A saved pack file: shown with a message for anything that could not be read."""
+    upload = request.files.get("pack")
+    if upload is None or not upload.filename:
+        return _load_error("Choose a course-pack JSON file to load.")
+    data = upload.read(MAX_UPLOAD + 1)
+    if len(data) > MAX_UPLOAD:
+        return _load_error(f"{upload.filename}: larger than {MAX_UPLOAD // 1024} KB; not a course pack")
+    try:
+        pack, problems = pack_from_json(data.decode("utf-8", errors="replace"), upload.filename)
+    except TrackTwoError as err:
+        return _load_error(str(err))
+    cat = catalogue()
+    gone = missing(pack, cat)
+    problems += [f"reading {r!r} is no longer in the catalogue; kept in the pack and flagged" for r in gone]
+    return render_template("readings.html", cat=cat, pack=pack, problems=problems, chosen=dict.fromkeys(FILTERS, ""),
+                           shown=[], citations=_formatted(pack_readings(pack, cat), cat, DEFAULT_STYLE),
+                           missing=set(gone), here=address(pack), address=address, pack_args=pack.url_args(), empty=Pack())
+
+
+def _load_error(message: str):
+    return render_template("error.html", title="This course pack could not be loaded", message=message), 400
+
+
+@bp.get("/readings/export.<fmt>")
+def export(fmt: str):
+    """The pack's readings (or, without a pack, the filtered catalogue) in a reference format."""
+    cat = catalogue()
+    pack, _ = current_pack()
+    chosen = filters()
+    readings = pack_readings(pack, cat) if pack.sessions else cat.filter(
+        chosen["case"], chosen["topic"], chosen["level"], chosen["kind"], chosen["q"])
+    name = "course-pack" if pack.sessions else "readings"
+    if fmt == "md":
+        text = markdown(pack if pack.sessions else Pack("Readings", [Session("Readings", "", [r.slug for r in readings])]),
+                        cat, request.args.get("style", DEFAULT_STYLE) if request.args.get("style") in STYLES else DEFAULT_STYLE)
+        return Response(text, mimetype="text/markdown", headers={"Content-Disposition": f'attachment; filename="{name}.md"'})
+    by_suffix = {suffix: (fn, media) for fn, media, suffix in EXPORTS.values()}
+    if fmt == "csl.json":
+        fmt = "json"
+    if fmt not in by_suffix:
+        abort(404)
+    fn, media = by_suffix[fmt]
+    return Response(fn(readings, cat), mimetype=media,
+                    headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+
+
+@bp.get("/readings/print")
+def printable():
+    """The syllabus as a page to print: sessions, formatted citations, pages to read, notes."""
+    cat = catalogue()
+    pack, problems = current_pack()
+    style = request.args.get("style", DEFAULT_STYLE)
+    if style not in STYLES:
+        style = DEFAULT_STYLE
+    return render_template("syllabus.html", pack=pack, cat=cat, problems=problems, style=STYLES[style],
+                           citations=_formatted(pack_readings(pack, cat), cat, style), missing=set(missing(pack, cat)),
+                           here=address(pack))
+
+
+@bp.get("/readings/suggested")
+def suggestions():
+    cat = catalogue()
+    packs = [(p, sum(len(s.readings) for s in p.sessions)) for p in suggested(cat)]
+    return render_template("suggested.html", packs=packs, address=address)
