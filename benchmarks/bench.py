@@ -81,7 +81,8 @@ def child(backend: str, corpus: Path, endpoint: str | None, runs: int, budget: f
             times.append(time.perf_counter() - t)
             if baseline is not None:
                 t = time.perf_counter()
-                list(baseline.query(q.text, substitutions={ox.Variable(k): _to_oxigraph(v) for k, v in bindings.items()}))
+                list(baseline.query(q.text, substitutions={ox.Variable(k): _to_oxigraph(v) for k, v in bindings.items()},
+                                    use_default_graph_as_union=repo.union))
                 raw.append(time.perf_counter() - t)
             if time.perf_counter() > deadline:
                 break

@@ -90,8 +90,13 @@ def build(project: Project, force: bool = False) -> BuildResult:
     atomic_write(target, (line + "\n" for line in lines))
     graphs = len(report.parsed) + 1
     seconds = time.perf_counter() - started
+    # Whether no triple sits in two graphs: then a store's union view of the named graphs is already
+    # a set, and Oxigraph can query it directly instead of holding a copy as the default graph.
+    triples = sum(len(f.graph) for f in report.parsed) + len(report.inferred)
+    union_is_set = triples == len(set().union(*(set(f.graph) for f in report.parsed), report.inferred))
     atomic_write(project.build_dir / MANIFEST_FILE, [json.dumps({
         "digest": digest, "quads": len(lines), "graphs": graphs, "seconds": round(seconds, 2),
+        "union_is_set": union_is_set,
         "files": [f.name for f in report.parsed], "inferred": len(report.inferred),
         "graph_iris": [str(f.graph_iri) for f in report.parsed] + [str(INFERRED_GRAPH)],
     }, indent=2) + "\n"])

@@ -105,6 +105,14 @@ def _to_oxigraph(term):
     raise TypeError(f"cannot bind {term!r}")
 
 
+def _union_is_set(nquads: Path) -> bool:
+    """What the build's manifest (beside the dataset) says; False when there is none to ask."""
+    try:
+        return json.loads((Path(nquads).parent / "manifest.json").read_text()).get("union_is_set") is True
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
 def _rows(variables: list[str], solutions) -> list[dict]:
     """Solutions as rows of rdflib terms. A solution is read as a tuple (looking values up by
     variable costs more than the query on large results) and each distinct term is converted once:
@@ -132,11 +140,14 @@ class OxigraphRepository(Repository):
             self.store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
         except (OSError, SyntaxError) as err:
             raise TrackTwoError(f"{nquads}: cannot load the built dataset: {err}") from None
-        # The default graph is the union of the named graphs as a set: Oxigraph's own union view
-        # repeats a triple found in two graphs, where rdflib (and SPARQL's RDF merge) gives it once.
-        # Copied inside Oxigraph (an update, not Python objects): on 1,000 cases 1.5 s and 195 MB
-        # against 3.6 s and 277 MB for a Python list of quads.
-        self.store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        # The default graph is the union of the named graphs as a set. Oxigraph's own union view
+        # repeats a triple found in two graphs (rdflib, and SPARQL's RDF merge, give it once), so it
+        # is used only when the build says no triple is in two graphs; otherwise the union is copied
+        # into the default graph, inside Oxigraph. On 1,000 synthetic cases the view opened in half
+        # the time with 30% less memory, and queried no slower than the copy.
+        self.union = _union_is_set(nquads)
+        if not self.union:
+            self.store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
 
     def query(self, text, bindings=None, default_graphs=None, named_graphs=None, base_iri=None):
         # Parameters go in as an inline VALUES block of RDF terms rather than as Oxigraph
@@ -151,6 +162,8 @@ class OxigraphRepository(Repository):
             # exactly the dataset asked for: an empty list is an empty default graph / no named graphs
             options["default_graph"] = [ox.NamedNode(str(g)) for g in default_graphs or []]
             options["named_graphs"] = [ox.NamedNode(str(g)) for g in named_graphs or []]
+        elif self.union:
+            options["use_default_graph_as_union"] = True
         try:
             result = self.store.query(text, **options)
         except SyntaxError as err:
