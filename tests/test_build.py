@@ -8,7 +8,7 @@ import sys
 import time
 
 import pytest
-from conftest import REPO
+from conftest import FIXTURES, REPO
 from rdflib import Dataset
 
 from tracktwo.build import atomic_write, build, dataset_path
@@ -33,17 +33,21 @@ def test_building_twice_skips_the_second_time(built):
     assert dataset_path(built).stat().st_mtime_ns == before
 
 
-def test_a_changed_input_is_rebuilt(tmp_path):
+def test_a_changed_input_is_rebuilt_and_an_unchanged_one_reuses_the_reasoner(tmp_path, mini_root):
     root = tmp_path / "r"
-    shutil.copytree(REPO / "ontology", root / "ontology")
-    shutil.copytree(REPO / "cases", root / "cases")
+    shutil.copytree(mini_root, root, ignore=shutil.ignore_patterns("build"))
+    case = root / "cases" / "example.ttl"
+    case.write_text((FIXTURES / "mini" / "valid-case.ttl").read_text())
     project = Project.at(root)
-    assert not build(project).skipped
-    case = root / "cases" / "oslo-back-channel.ttl"
-    case.write_text(case.read_text() + "\n# a comment changes the content hash\n")
-    result = build(project)
-    assert not result.skipped
-    assert result.cache_hits == result.reasoned_cases - 1, "only the changed case is re-reasoned"
+    first = build(project)
+    assert not first.skipped and first.cache_hits == 0
+    case.write_text(case.read_text().replace('"First meeting"@en', '"First meeting, renamed"@en'))
+    second = build(project)
+    assert not second.skipped
+    assert "First meeting, renamed" in dataset_path(project).read_text()
+    (root / "build" / "tracktwo.nq").unlink(missing_ok=True)
+    third = build(project)  # the same inputs again: the reasoner's result comes from the cache
+    assert not third.skipped and third.cache_hits == third.reasoned_cases == 1
 
 
 def test_atomic_write_keeps_the_old_file_when_interrupted(tmp_path):
