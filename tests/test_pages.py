@@ -19,7 +19,8 @@ def client(built):
 
 
 @pytest.mark.parametrize("path, words", [
-    ("/", ["Oslo back channel", "Inter-Tajik Dialogue"]),
+    ("/", ["Featured cases", "Track 2", "/readings"]),
+    ("/cases", ["Oslo back channel", "Inter-Tajik Dialogue"]),
     ("/id/case/oslo-back-channel", ["Timeline", "20 August 1993", "October 1991", "Terje Rød-Larsen", "disputed",
                                     "Bridges to official talks", "Waage"]),
     ("/id/case/living-room-dialogue", ["No accord", "channel kept open"]),

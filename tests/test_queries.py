@@ -107,8 +107,10 @@ def test_conveners_include_fafo_and_the_dartmouth_task_force(repo):
 
 def test_personal_dialogue_groups_reached_no_accord(repo):
     rows = run(repo, "mechanisms-by-outcome")
-    [row] = [r for r in rows if r["mechanism"] == ID("mechanism", "personal-dialogue-group")]
-    assert row["accordReached"].toPython() is False and int(row["cases"]) == 1
+    groups = [r for r in rows if r["mechanism"] == ID("mechanism", "personal-dialogue-group")]
+    # the Living Room Dialogue is a personal dialogue group and reached no accord
+    assert any(r["accordReached"].toPython() is False and "Living Room" in str(r["caseNames"]) for r in groups)
+    assert not any(r["accordReached"].toPython() and "Living Room" in str(r["caseNames"]) for r in groups)
 
 
 def test_oslo_first_meeting_to_declaration_is_seventeen_months(repo):
@@ -136,15 +138,18 @@ def test_neemrana_began_before_any_official_process_on_its_conflict(repo):
 
 def test_cases_filtered_by_region_and_decade(repo):
     rows = run(repo, "cases-by-track-region-decade", region="south-asia", decade=1990)
-    assert [r["case"] for r in rows] == [ID("case", "neemrana-dialogue")]
+    assert ID("case", "neemrana-dialogue") in [r["case"] for r in rows]
+    assert all(str(r["region"]).endswith("/south-asia") and int(r["decade"]) == 1990 for r in rows)
+    assert ID("case", "oslo-back-channel") not in [r["case"] for r in rows]
     assert run(repo, "cases-by-track-region-decade", decade=1950) == []
 
 
 def test_readings_for_the_inter_tajik_dialogue(repo):
     rows = run(repo, "readings", case="inter-tajik-dialogue")
-    assert {r["reading"] for r in rows} == {ID("reading", "saunders-1999"), ID("reading", "slim-saunders-2001")}
-    assert {r["reading"] for r in run(repo, "readings", level="advanced", topic="mechanism:back-channel")} == \
-        {ID("reading", "waage-2005"), ID("reading", "wanis-st-john-2006")}
+    assert {ID("reading", "saunders-1999"), ID("reading", "slim-saunders-2001")} <= {r["reading"] for r in rows}
+    advanced = run(repo, "readings", level="advanced", topic="mechanism:back-channel")
+    assert {ID("reading", "waage-2005"), ID("reading", "wanis-st-john-2006")} <= {r["reading"] for r in advanced}
+    assert all(str(r["level"]) == "advanced" for r in advanced)
 
 
 def test_initialling_date_is_disputed_with_both_values(repo):

@@ -39,7 +39,7 @@ def test_cli_query_on_the_remote_backend(built, remote):
 
 def test_the_web_app_runs_on_the_remote_backend(built, remote):
     with tracktwo_server(built.root, TRACKTWO_BACKEND="sparql", TRACKTWO_ENDPOINT=remote + "/query") as url:
-        with urllib.request.urlopen(url + "/", timeout=30) as response:
+        with urllib.request.urlopen(url + "/cases", timeout=30) as response:
             page = response.read().decode()
         assert "Oslo back channel" in page and "Living Room Dialogue" in page
         with urllib.request.urlopen(url + "/sparql?query=ASK%20%7B%20%3Fs%20a%20%3Chttps%3A%2F%2Fw3id.org%2Ftracktwo%2Fontology%23Case%3E%20%7D",

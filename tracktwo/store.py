@@ -105,6 +105,24 @@ def _to_oxigraph(term):
     raise TypeError(f"cannot bind {term!r}")
 
 
+# Strings, IRIs and comments, which may contain the word FROM without it being a dataset clause.
+_NOT_KEYWORDS = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|'
+                           r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
+
+
+def _has_dataset_clause(text: str) -> bool:
+    """Whether a query names its own dataset (FROM / FROM NAMED). A quick look for the keyword
+    outside strings, IRIs, comments, variables and prefixed names, confirmed by rdflib's parser
+    when the word is there (a wrong yes would leave the default graph empty)."""
+    if not re.search(r"(?<![\w:?$])FROM(?![\w:])", _NOT_KEYWORDS.sub(" ", text), re.IGNORECASE):
+        return False
+    try:
+        from rdflib.plugins.sparql.parser import parseQuery
+        return any(part.get("datasetClause") for part in parseQuery(text)[1:] if hasattr(part, "get"))
+    except Exception:  # a syntax error: Oxigraph will say so
+        return True
+
+
 def _union_is_set(nquads: Path) -> bool:
     """What the build's manifest (beside the dataset) says; False when there is none to ask."""
     try:
@@ -162,8 +180,8 @@ class OxigraphRepository(Repository):
             # exactly the dataset asked for: an empty list is an empty default graph / no named graphs
             options["default_graph"] = [ox.NamedNode(str(g)) for g in default_graphs or []]
             options["named_graphs"] = [ox.NamedNode(str(g)) for g in named_graphs or []]
-        elif self.union:
-            options["use_default_graph_as_union"] = True
+        elif self.union and not _has_dataset_clause(text):
+            options["use_default_graph_as_union"] = True  # (the option would override a FROM)
         try:
             result = self.store.query(text, **options)
         except SyntaxError as err:
