@@ -89,8 +89,7 @@ def test_trainer_builds_a_three_session_pack_shares_it_and_downloads_bibtex(site
         page.locator("#add-session").get_by_role("button", name="Add session").click()
         page.wait_for_selector(f"#session-{n + 1}")
         page.select_option("#filters select[name=case]", case)
-        if not case:
-            page.select_option("#filters select[name=kind]", "theory")
+        page.select_option("#filters select[name=kind]", "" if case else "theory")
         page.locator("#filters").get_by_role("button", name="Show").click()
         page.wait_for_load_state()
         first = page.locator("li.reading").first
