@@ -281,8 +281,8 @@ def ris(readings: list[Reading], catalogue: Catalogue) -> str:
         entry = {"type_of_reference": RIS_TYPES.get(item["type"], "GEN"), "id": slug(item["id"]), "title": item["title"]}
         if item.get("author"):
             entry["authors"] = [_bib_names([n]) for n in item["author"]]
-        if item.get("editor"):
-            entry["editors" if item["type"] != "chapter" else "secondary_authors"] = [_bib_names([n]) for n in item["editor"]]
+        if item.get("editor"):  # A2: the editors (of the book, for a chapter)
+            entry["secondary_authors"] = [_bib_names([n]) for n in item["editor"]]
         if item.get("issued"):
             entry["year"] = str(item["issued"]["date-parts"][0][0])
         for csl, key in (("container-title", "secondary_title"), ("publisher", "publisher"), ("publisher-place", "place_published"),
