@@ -41,6 +41,8 @@ def create_app(config: dict | None = None) -> Flask:
                      app.config["TRACKTWO_ENDPOINT"], app.config["TRACKTWO_QUERY_TIMEOUT"])
     repo = open_repository(Path(spec.dataset), spec.backend, spec.endpoint, spec.timeout)
     app.extensions["tracktwo.repo"] = repo
+    if spec.backend == "oxigraph":
+        repo.labels()  # the label index, built now rather than on the first request of each worker
     app.extensions["tracktwo.graphs"] = repo.graph_names()
     app.extensions["tracktwo.executor"] = Executor(spec, app.config["TRACKTWO_QUERY_TIMEOUT"],
                                                    app.config["TRACKTWO_RESULT_CAP"], app.config["TRACKTWO_WORKERS"])
