@@ -77,6 +77,7 @@ class Catalogue:
         self.topics = [(qname(r["topic"]), str(r["label"])) for r in repo.select(TOPICS)]
         self.cases = [(slug(r["case"]), str(r["label"])) for r in repo.select(CASES)]
         self.kinds = [(slug(r["kind"]), str(r["label"])) for r in repo.select(KINDS)]
+        self._citations: dict = {}
 
     def filter(self, case: str = "", topic: str = "", level: str = "", kind: str = "", text: str = "") -> list[Reading]:
         """Readings matching every filter given; a topic may be a qname (mechanism:roadmap) or a bare slug."""
@@ -94,6 +95,15 @@ class Catalogue:
                 continue
             out.append(r)
         return out
+
+    def citation(self, reading: Reading, style: str = DEFAULT_STYLE) -> str:
+        """The reading's source formatted in a CSL style (HTML), kept: citeproc-py takes tens of
+        milliseconds an entry, and the catalogue does not change while the store is open."""
+        key = (reading.slug, style)
+        if key not in self._citations:
+            item = self.item(reading)
+            self._citations[key] = bibliography([item], style).get(item["id"], "")
+        return self._citations[key]
 
     def item(self, reading: Reading) -> dict:
         """The reading's source as a CSL-JSON item, with the pages to read and the note attached."""

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 from markupsafe import Markup
 
-from tracktwo.citations import DEFAULT_STYLE, STYLES, bibliography
+from tracktwo.citations import DEFAULT_STYLE, STYLES
 from tracktwo.errors import TrackTwoError
 from tracktwo.readings import (EXPORTS, Catalogue, Pack, Session, markdown, missing, pack_from_args,
                                pack_from_json, pack_readings, suggested)
@@ -47,8 +47,8 @@ def address(pack: Pack, chosen: dict | None = None, path: str = "/readings", **e
 
 
 def _formatted(readings, cat: Catalogue, style: str) -> dict[str, Markup]:
-    entries = bibliography([cat.item(r) for r in readings], style)
-    return {r.slug: Markup(entries.get(cat.item(r)["id"], "")) for r in readings}
+    # citeproc's HTML with every field escaped beforehand (see tracktwo.citations)
+    return {r.slug: Markup(cat.citation(r, style)) for r in readings}
 
 
 @bp.get("/readings")
