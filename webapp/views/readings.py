@@ -88,20 +88,10 @@ def edit():
         s = _session(pack, session)
         if not 0 <= index < len(s.readings):
             abort(400, f"session {session + 1} has no reading {index + 1}")
-        if action == "remove":
-            s.readings.pop(index)
-        else:
-            other = index - 1 if action == "up" else index + 1
-            if 0 <= other < len(s.readings):
-                s.readings[index], s.readings[other] = s.readings[other], s.readings[index]
+        _move(s.readings, index, action)
     elif action in ("session-up", "session-down", "drop-session"):
         _session(pack, session)
-        if action == "drop-session":
-            pack.sessions.pop(session)
-        else:
-            other = session - 1 if action == "session-up" else session + 1
-            if 0 <= other < len(pack.sessions):
-                pack.sessions[session], pack.sessions[other] = pack.sessions[other], pack.sessions[session]
+        _move(pack.sessions, session, {"session-up": "up", "session-down": "down", "drop-session": "remove"}[action])
     elif action == "rename":
         s = _session(pack, session)
         s.title = request.args.get("session_title", s.title).strip()[:200] or s.title
@@ -111,6 +101,16 @@ def edit():
     elif action != "add-session":
         abort(400, f"unknown action {action!r}")
     return redirect(address(pack, filters()), code=303)
+
+
+def _move(items: list, i: int, how: str) -> None:
+    """Remove item i, or swap it with its neighbour above or below (nothing at either end)."""
+    if how == "remove":
+        items.pop(i)
+        return
+    j = i - 1 if how == "up" else i + 1
+    if 0 <= j < len(items):
+        items[i], items[j] = items[j], items[i]
 
 
 def _int(name: str, default: int) -> int:
