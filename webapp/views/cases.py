@@ -55,17 +55,24 @@ SELECT ?case ?event ?label ?description ?date ?precision ?endDate ?endPrecision 
 
 # Things in a case are reached by property paths from its processes, not by UNION branches:
 # Oxigraph evaluates a UNION branch over every case before joining on this one.
-IN_CASE = "(^t2:inProcess|^t2:participationIn|^t2:fromProcess|^t2:producedBy|^t2:inProcess/^t2:participationIn)?"
+# (t2:hasEvent, the inverse of t2:inProcess that the build materialises, rather than ^t2:inProcess:
+# measured on 1,000 synthetic cases, the disputes query took 0.4 ms instead of 10.6 ms.)
+IN_CASE = "(t2:hasEvent|^t2:participationIn|^t2:fromProcess|^t2:producedBy|t2:hasEvent/^t2:participationIn)?"
 
-PEOPLE = sparql_prologue() + """
-SELECT ?case ?role ?roleLabel ?actor ?actorLabel ?capacityLabel ?where ?whereLabel ?kind WHERE {
-  ?case t2:coversProcess ?process .
-  ?process a ?kind . FILTER (?kind IN (t2:Initiative, t2:OfficialProcess))
-  ?process (^t2:participationIn|^t2:inProcess/^t2:participationIn) ?p .
-  ?p t2:participant ?actor ; t2:role ?role ; t2:participationIn ?where .
+# Who took part in the case's processes, and in their events: two queries rather than one path with
+# an alternative, which Oxigraph planned from every participation (8 ms instead of 0.5 ms on 1,000
+# synthetic cases). The rows are merged and sorted in Python.
+PEOPLE_TAIL = """
+  ?p t2:participant ?actor ; t2:role ?role .
   ?actor rdfs:label ?actorLabel . ?role skos:prefLabel ?roleLabel . ?where rdfs:label ?whereLabel .
   OPTIONAL { ?p t2:capacity/skos:prefLabel ?capacityLabel }
-} ORDER BY ?roleLabel ?actorLabel ?whereLabel"""
+}"""
+PEOPLE_HEAD = sparql_prologue() + """
+SELECT ?case ?role ?roleLabel ?actor ?actorLabel ?capacityLabel ?where ?whereLabel ?kind WHERE {
+  ?case t2:coversProcess ?process .
+  ?process a ?kind . FILTER (?kind IN (t2:Initiative, t2:OfficialProcess))"""
+PEOPLE_IN_PROCESSES = PEOPLE_HEAD + "\n  ?p t2:participationIn ?process . BIND (?process AS ?where)" + PEOPLE_TAIL
+PEOPLE_IN_EVENTS = PEOPLE_HEAD + "\n  ?process t2:hasEvent ?where . ?p t2:participationIn ?where ." + PEOPLE_TAIL
 
 BRIDGES = sparql_prologue() + """
 SELECT ?case ?bridge ?label ?description ?date ?precision ?from ?fromLabel ?to ?toLabel ?grade ?gradeLabel
@@ -207,7 +214,8 @@ def case(slug: str):
     sources = sorted(sources.values(), key=lambda r: (str(r.get("authors") or r.get("editors") or r.get("publisher") or ""),
                                                       str(r.get("year") or ""), str(r["title"])))
     people: OrderedDict = OrderedDict()
-    for row in repo.select(PEOPLE, bind):
+    rows = repo.select(PEOPLE_IN_PROCESSES, bind) + repo.select(PEOPLE_IN_EVENTS, bind)
+    for row in sorted(rows, key=lambda r: (str(r["roleLabel"]), str(r["actorLabel"]), str(r["whereLabel"]))):
         people.setdefault(str(row["roleLabel"]), []).append(row)
     return render_template(
         "case.html", iri=iri, case=header[0],
