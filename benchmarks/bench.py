@@ -51,6 +51,9 @@ def child(backend: str, corpus: Path, endpoint: str | None, runs: int, budget: f
     started = time.perf_counter()
     repo = open_repository(corpus / "build" / "tracktwo.nq", backend, endpoint)
     opened = time.perf_counter() - started
+    if backend == "oxigraph":
+        repo.labels()  # as the web app does when it starts
+    resident = rss_mb()  # what a worker holds once open; the peak (below) includes the queries' results
     baseline = repo.store if backend == "oxigraph" else None
     registry = Registry(corpus / "queries")
     queries = {}
@@ -92,8 +95,14 @@ def child(backend: str, corpus: Path, endpoint: str | None, runs: int, budget: f
             entry["raw_median_ms"] = statistics.median(raw) * 1000
             entry["ratio"] = statistics.median(times) / max(statistics.median(raw), 1e-9)
         queries[name] = entry
-    return {"backend": backend, "open_s": opened, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "queries": queries}
+    return {"backend": backend, "open_s": opened, "rss_open_mb": resident,
+            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "queries": queries}
+
+
+def rss_mb() -> float:
+    """The resident memory of this process now (Linux), in MB."""
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:")) / 1024
 
 
 # --- the parent ------------------------------------------------------------------------------------
@@ -175,10 +184,24 @@ def serve_and_measure(corpus: Path, pages: list[str], runs: int, load_seconds: i
         result = {"server": "gunicorn, 2 workers × 4 threads" if gunicorn else "waitress", "startup_s": time.perf_counter() - started,
                   "pages": http_pages(base, pages, runs)}
         result["load"] = [r for r in (wrk(base + p, load_seconds) for p in pages) if r]
+        result["worker_rss_mb"] = children_rss_mb(server.pid)
         return result
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def children_rss_mb(pid: int) -> list[float]:
+    """Resident memory of each child of pid (gunicorn's workers), in MB, read from /proc."""
+    sizes = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                status = (stat.parent / "status").read_text()
+                sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
+        except (OSError, IndexError, ValueError, AttributeError):
+            continue
+    return sizes
 
 
 def machine() -> dict:
@@ -201,7 +224,8 @@ def markdown(report: dict) -> str:
             if "error" in b:
                 lines += [f"**{b['backend']}**: failed: {b['error']}", ""]
                 continue
-            lines += [f"**{b['backend']}**: opened in {b['open_s']:.2f} s, resident memory {b['rss_mb']:.0f} MB.", "",
+            held = f"{b['rss_open_mb']:.0f} MB once open, " if "rss_open_mb" in b else ""
+            lines += [f"**{b['backend']}**: opened in {b['open_s']:.2f} s, resident memory {held}peak {b['rss_mb']:.0f} MB.", "",
                       "| query | rows | median ms | p95 ms | raw pyoxigraph median ms | ratio |",
                       "|---|---:|---:|---:|---:|---:|"]
             for name, q in b["queries"].items():
@@ -214,7 +238,9 @@ def markdown(report: dict) -> str:
             lines.append("")
         if "http" in size:
             h = size["http"]
-            lines += [f"**HTTP** ({h['server']}, started in {h['startup_s']:.1f} s):", "",
+            workers = ", ".join(f"{mb:.0f}" for mb in h.get("worker_rss_mb", []))
+            held = f"; workers' resident memory after the load run {workers} MB" if workers else ""
+            lines += [f"**HTTP** ({h['server']}, started in {h['startup_s']:.1f} s{held}):", "",
                       "| page | median ms | p95 ms |", "|---|---:|---:|"]
             lines += [f"| `{p}` | {v['median_ms']:.1f} | {v['p95_ms']:.1f} |" for p, v in h["pages"].items()]
             lines.append("")

@@ -1,5 +1,8 @@
 """Pages through Flask's test client: status, key content, escaping, content negotiation."""
 
+import csv
+import io
+import re
 import shutil
 
 import pytest
@@ -275,3 +278,26 @@ def test_print_stylesheet_hides_navigation_and_forms(client):
     css = client.get("/static/site.css").get_data(as_text=True)
     print_rules = css[css.index("@media print"):]
     assert "nav" in print_rules and "form" in print_rules and "break-inside: avoid" in print_rules
+
+
+def test_long_results_come_in_pages_and_the_download_has_every_row(built):
+    client = create_app({"TRACKTWO_DATASET": str(dataset_path(built)), "TESTING": True,
+                         "TRACKTWO_PAGE_SIZE": 40}).test_client()
+    download = client.get("/queries/conveners-funders-hosts?format=csv").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(download)))[1:]
+    assert len(rows) > 80, "the real data has enough conveners, funders and hosts for three pages"
+    pages = -(-len(rows) // 40)
+    first = client.get("/queries/conveners-funders-hosts").get_data(as_text=True)
+    assert f"{len(rows)} rows, showing 1–40" in first and f"page 1 of {pages}" in first
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    # every row of the download appears on exactly one page, in order
+    shown = []
+    for n in range(1, pages + 1):
+        page = client.get(f"/queries/conveners-funders-hosts?page={n}").get_data(as_text=True)
+        shown += re.findall(r'<tr>\s*<td><a href="([^"]*)"', page)
+    assert [href.rsplit("/", 1)[-1] for href in shown] == [row[0].rsplit("/", 1)[-1] for row in rows]
+    last = client.get(f"/queries/conveners-funders-hosts?page={pages}").get_data(as_text=True)
+    assert 'rel="next"' not in last and 'rel="prev"' in last
+    for bad in ("0", str(pages + 1), "two"):
+        response = client.get(f"/queries/conveners-funders-hosts?page={bad}")
+        assert response.status_code == 400 and "page must be" in response.get_data(as_text=True)

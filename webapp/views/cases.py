@@ -33,8 +33,11 @@ SELECT ?case ?process ?label ?kind ?description ?start ?startPrecision ?end ?end
   ?process rdfs:label ?label ; a ?kind .
   FILTER (?kind IN (t2:Initiative, t2:OfficialProcess))
   OPTIONAL { ?process t2:description ?description }
-  OPTIONAL { ?process t2:startDate ?start ; t2:startDatePrecision ?startPrecision }
-  OPTIONAL { ?process t2:endDate ?end ; t2:endDatePrecision ?endPrecision }
+  # nested rather than one two-pattern OPTIONAL, which Oxigraph evaluated over every process in the
+  # store before joining (12 ms instead of 0.1 ms on 1,000 synthetic cases); the shapes require a
+  # precision with every date, so the answers are the same
+  OPTIONAL { ?process t2:startDate ?start OPTIONAL { ?process t2:startDatePrecision ?startPrecision } }
+  OPTIONAL { ?process t2:endDate ?end OPTIONAL { ?process t2:endDatePrecision ?endPrecision } }
   OPTIONAL { ?process t2:track/skos:prefLabel ?trackLabel }
   OPTIONAL { ?process t2:mechanism/skos:prefLabel ?mechanismLabel }
 } GROUP BY ?case ?process ?label ?kind ?description ?start ?startPrecision ?end ?endPrecision
@@ -82,9 +85,11 @@ SELECT ?case ?bridge ?label ?description ?date ?precision ?from ?fromLabel ?to ?
           t2:toProcess ?to ; t2:bridgeType/skos:prefLabel ?typeLabel .
   ?from rdfs:label ?fromLabel . ?to rdfs:label ?toLabel .
   OPTIONAL { ?bridge t2:description ?description }
-  OPTIONAL { ?bridge t2:evidenceGrade ?grade . ?grade skos:prefLabel ?gradeLabel }
-  OPTIONAL { ?bridge t2:contributedTo ?accord . ?accord rdfs:label ?accordLabel ; t2:signedOn ?signedOn .
-             BIND ((YEAR(?signedOn) - YEAR(?date)) * 12 + MONTH(?signedOn) - MONTH(?date) AS ?months) }
+  # nested OPTIONALs: a flat multi-pattern one was evaluated over every bridge in the store (the
+  # shapes require an accord's label and date and a grade's label, so the answers are the same)
+  OPTIONAL { ?bridge t2:evidenceGrade ?grade OPTIONAL { ?grade skos:prefLabel ?gradeLabel } }
+  OPTIONAL { ?bridge t2:contributedTo ?accord OPTIONAL { ?accord rdfs:label ?accordLabel } OPTIONAL { ?accord t2:signedOn ?signedOn } }
+  BIND ((YEAR(?signedOn) - YEAR(?date)) * 12 + MONTH(?signedOn) - MONTH(?date) AS ?months)
 } GROUP BY ?case ?bridge ?label ?description ?date ?precision ?from ?fromLabel ?to ?toLabel ?grade ?gradeLabel
            ?accord ?accordLabel ?signedOn ?months
 ORDER BY ?date ?label ?accordLabel"""
@@ -123,7 +128,7 @@ SOURCE_TAIL = """
   OPTIONAL { ?s t2:volume ?volume } OPTIONAL { ?s t2:issue ?issue } OPTIONAL { ?s t2:pages ?pages }
   OPTIONAL { ?s t2:url ?url } OPTIONAL { ?s t2:doi ?doi } OPTIONAL { ?s t2:isbn ?isbn }
   OPTIONAL { ?s t2:sourceType/skos:prefLabel ?typeLabel }
-  OPTIONAL { ?s t2:inBook ?book . ?book <http://purl.org/dc/terms/title> ?inBookTitle .
+  OPTIONAL { ?s t2:inBook ?book OPTIONAL { ?book <http://purl.org/dc/terms/title> ?inBookTitle }
              OPTIONAL { ?book t2:editors ?inBookEditors } OPTIONAL { ?book t2:publisher ?inBookPublisher } }
 } GROUP BY ?case ?s ?title ?authors ?editors ?year ?yearUncertain ?publisher ?place ?journal ?volume ?issue ?pages
            ?url ?doi ?isbn ?typeLabel ?inBookTitle ?inBookEditors ?inBookPublisher
@@ -137,11 +142,14 @@ SELECT ?case ?s ?title ?authors ?editors ?year ?yearUncertain ?publisher ?place 
 """
 # Sources cited by anything in the case (with their locators), and the case's key sources: two
 # queries rather than a UNION, which Oxigraph would evaluate over every case.
+# The locator comes after the source's fields: placed before them, Oxigraph looked up the locator of
+# every citation in the store (21 ms instead of 0.5 ms on 1,000 synthetic cases).
+FIELDS, GROUPING = SOURCE_TAIL.split("} GROUP BY")
 CITED_SOURCES = SOURCE_HEAD + """  ?case t2:coversProcess ?process .
   ?process """ + IN_CASE + """ ?x .
   ?x (t2:citation|t2:valueClaim/t2:citation) ?c .
-  ?c t2:source ?s .
-  OPTIONAL { ?c t2:locator ?locator }""" + SOURCE_TAIL
+  ?c t2:source ?s .""" + FIELDS + """  OPTIONAL { ?c t2:locator ?locator }
+} GROUP BY""" + GROUPING
 KEY_SOURCES = SOURCE_HEAD + "  ?case t2:keySource ?s ." + SOURCE_TAIL
 
 READINGS = sparql_prologue() + """
