@@ -45,7 +45,7 @@ def percentile(values, p):
 def child(backend: str, corpus: Path, endpoint: str | None, runs: int, budget: float) -> dict:
     from tracktwo.errors import TrackTwoError
     from tracktwo.queries import Registry
-    from tracktwo.store import QueryTimeout, open_repository, _to_oxigraph
+    from tracktwo.store import QueryTimeout, open_repository, release_free_memory, _to_oxigraph
     import pyoxigraph as ox
 
     started = time.perf_counter()
@@ -53,6 +53,7 @@ def child(backend: str, corpus: Path, endpoint: str | None, runs: int, budget: f
     opened = time.perf_counter() - started
     if backend == "oxigraph":
         repo.labels()  # as the web app does when it starts
+        release_free_memory()
     resident = rss_mb()  # what a worker holds once open; the peak (below) includes the queries' results
     baseline = repo.store if backend == "oxigraph" else None
     registry = Registry(corpus / "queries")
@@ -149,11 +150,16 @@ def http_pages(base: str, paths: list[str], runs: int) -> dict:
     return out
 
 
-def wrk(url: str, seconds: int) -> dict | None:
+def wrk(url: str, seconds: int, cases: int | None = None) -> dict | None:
+    """A wrk load run on url; with cases, on case pages chosen at random among that many."""
     if not shutil.which("wrk"):
         return None
-    out = subprocess.run(["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", url], capture_output=True, text=True).stdout
-    result = {"url": url}
+    cmd = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", url]
+    if cases:
+        cmd[-1:-1] = ["-s", str(ROOT / "benchmarks" / "random-case.lua")]
+        cmd += ["--", str(cases)]
+    out = subprocess.run(cmd, capture_output=True, text=True).stdout
+    result = {"url": url if not cases else f"{url.rstrip('/')}/id/case/<one of {cases:,} at random>"}
     if m := re.search(r"Requests/sec:\s+([\d.]+)", out):
         result["requests_per_s"] = float(m.group(1))
     for pct in ("50", "90", "99"):
@@ -167,7 +173,7 @@ def wrk(url: str, seconds: int) -> dict | None:
     return result
 
 
-def serve_and_measure(corpus: Path, pages: list[str], runs: int, load_seconds: int) -> dict:
+def serve_and_measure(corpus: Path, pages: list[str], runs: int, load_seconds: int, cases: int) -> dict:
     port = free_port()
     env = {**os.environ, "TRACKTWO_DATASET": str(corpus / "build" / "tracktwo.nq")}
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
@@ -184,6 +190,9 @@ def serve_and_measure(corpus: Path, pages: list[str], runs: int, load_seconds: i
         result = {"server": "gunicorn, 2 workers × 4 threads" if gunicorn else "waitress", "startup_s": time.perf_counter() - started,
                   "pages": http_pages(base, pages, runs)}
         result["load"] = [r for r in (wrk(base + p, load_seconds) for p in pages) if r]
+        # the same page again and again is served from the page cache; pages at random are mostly not
+        if (spread := wrk(base + "/", load_seconds, cases)):
+            result["load"].append(spread)
         result["worker_rss_mb"] = children_rss_mb(server.pid)
         return result
     finally:
@@ -303,7 +312,7 @@ def main() -> None:
                     server.terminate()
                     server.wait(timeout=30)
         print(f"{n} cases: HTTP …", file=sys.stderr)
-        size["http"] = serve_and_measure(corpus, PAGES, runs, load)
+        size["http"] = serve_and_measure(corpus, PAGES, runs, load, n)
         report["sizes"].append(size)
         save(report, stamp)  # after every size, so a long run that is stopped keeps what it measured
     print(markdown(report))

@@ -171,7 +171,7 @@ def with_labels(repo: Repository, result: Result) -> Result:
         if v in iri_columns:
             variables.append(f"{v}Label")
             for r in result.rows:
-                label = labels.get(r.get(v))
+                label = labels.get(str(r.get(v)))
                 if label is not None:
                     r[f"{v}Label"] = label
     result.variables = variables

@@ -11,6 +11,7 @@ which only ever selects among the dataset's own graphs: an unknown graph is empt
 
 from __future__ import annotations
 
+import ctypes
 import json
 import re
 from abc import ABC, abstractmethod
@@ -61,23 +62,39 @@ class Repository(ABC):
         return [r["g"] for r in self.select(LIST_GRAPHS)]
 
     def labels(self) -> dict:
-        """IRI -> its label (English or untagged first), read once: results show labels next to IRIs."""
+        """IRI (as a plain str) -> its label (English or untagged first), read once: results show
+        labels next to IRIs. Keyed by str, not URIRef: a URIRef key compares with rdflib's Python-level
+        __eq__ on every lookup, which made adding labels to a 4,000-row result cost 17 ms."""
         if getattr(self, "_labels", None) is None:
-            best: dict = {}
-            for row in self.select(LABELS):
-                label, current = row["label"], best.get(row["x"])
-                key = (label.language not in (None, "en"), str(label))
-                if current is None or key < (current.language not in (None, "en"), str(current)):
-                    best[row["x"]] = label
-            self._labels = best
+            self._labels = best_labels((str(r["x"]), str(r["label"]), r["label"].language) for r in self.select(LABELS))
         return self._labels
+
+
+def release_free_memory() -> None:
+    """Hand the heap memory freed while loading back to the system (glibc's malloc_trim): at 10,000
+    synthetic cases a worker held 40 MB less once open. Does nothing where there is no glibc."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def best_labels(rows) -> dict:
+    """(iri, label text, language) rows -> iri -> one Literal label: English or untagged first."""
+    best: dict = {}
+    for iri, text, language in rows:
+        key = (language not in (None, "en"), text)
+        if iri not in best or key < best[iri][0]:
+            best[iri] = (key, language)
+    return {iri: Literal(text, lang=language) for iri, ((_, text), language) in best.items()}
 
 
 # --- Oxigraph (embedded) -------------------------------------------------------------------
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=65_536)
 def _to_rdflib(term):
-    """pyoxigraph term -> rdflib term; memoised, since results repeat the same IRIs many times."""
+    """pyoxigraph term -> rdflib term; memoised, since results repeat the same IRIs many times.
+    (Bounded: 200,000 entries held about 90 MB in each worker at 10,000 synthetic cases.)"""
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
@@ -192,6 +209,14 @@ class OxigraphRepository(Repository):
 
     def graph_names(self):
         return sorted(URIRef(g.value) for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def labels(self) -> dict:
+        # read from Oxigraph's solutions directly: through query() every IRI and label would also
+        # fill the term memo, which held 260 MB more at 10,000 synthetic cases
+        if getattr(self, "_labels", None) is None:
+            solutions = self.store.query(LABELS, use_default_graph_as_union=self.union)
+            self._labels = best_labels((x.value, label.value, label.language or None) for x, label in solutions)
+        return self._labels
 
 
 # --- rdflib (reference) ---------------------------------------------------------------------

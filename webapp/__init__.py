@@ -13,7 +13,7 @@ from pathlib import Path
 from flask import Flask, render_template
 
 from tracktwo.executor import Executor, StoreSpec
-from tracktwo.store import open_repository
+from tracktwo.store import open_repository, release_free_memory
 
 # Safe defaults in one place (every one can be set as an environment variable).
 DEFAULTS = {
@@ -45,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["tracktwo.repo"] = repo
     if spec.backend == "oxigraph":
         repo.labels()  # the label index, built now rather than on the first request of each worker
+        release_free_memory()
     app.extensions["tracktwo.graphs"] = repo.graph_names()
     app.extensions["tracktwo.executor"] = Executor(spec, app.config["TRACKTWO_QUERY_TIMEOUT"],
                                                    app.config["TRACKTWO_RESULT_CAP"], app.config["TRACKTWO_WORKERS"])

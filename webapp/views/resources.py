@@ -97,7 +97,7 @@ def resource(kind: str, slug: str):
     incoming = repo.select(INCOMING, {"r": iri})
     if not outgoing and not incoming:
         abort(404)
-    label = repo.labels().get(iri)
+    label = repo.labels().get(str(iri))
     return render_template("resource.html", iri=iri, kind=kind, label=label, outgoing=outgoing,
                            incoming=incoming, cited=repo.select(CITED, {"r": iri}),
                            sections=[(s, rows) for s in _sections(kind) if (rows := run_section(s, iri))],
