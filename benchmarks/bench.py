@@ -193,24 +193,45 @@ def serve_and_measure(corpus: Path, pages: list[str], runs: int, load_seconds: i
         # the same page again and again is served from the page cache; pages at random are mostly not
         if (spread := wrk(base + "/", load_seconds, cases)):
             result["load"].append(spread)
-        result["worker_rss_mb"] = children_rss_mb(server.pid)
+        result["workers"] = workers_memory(server.pid)
         return result
     finally:
         server.terminate()
         server.wait(timeout=30)
 
 
-def children_rss_mb(pid: int) -> list[float]:
-    """Resident memory of each child of pid (gunicorn's workers), in MB, read from /proc."""
-    sizes = []
+def _children(pid: int) -> list[int]:
+    out = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                status = (stat.parent / "status").read_text()
-                sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
-        except (OSError, IndexError, ValueError, AttributeError):
+                out.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
             continue
-    return sizes
+    return out
+
+
+def _kb(pid: int, path: str, field: str) -> int:
+    try:
+        text = Path(f"/proc/{pid}/{path}").read_text()
+        return int(re.search(rf"^{field}:\s+(\d+)", text, flags=re.M).group(1))
+    except (OSError, AttributeError):
+        return 0
+
+
+def workers_memory(pid: int) -> list[dict]:
+    """For each child of pid (a gunicorn worker): its resident memory, and the proportional memory
+    (PSS: shared pages divided among the processes sharing them) of it and of every process below it
+    (its query zygote and workers), in MB."""
+    out = []
+    for worker in _children(pid):
+        tree, todo = [], [worker]
+        while todo:
+            tree.append(todo.pop())
+            todo += _children(tree[-1])
+        out.append({"rss_mb": _kb(worker, "status", "VmRSS") / 1024, "processes": len(tree),
+                    "pss_mb": sum(_kb(p, "smaps_rollup", "Pss") for p in tree) / 1024})
+    return out
 
 
 def machine() -> dict:
@@ -247,8 +268,9 @@ def markdown(report: dict) -> str:
             lines.append("")
         if "http" in size:
             h = size["http"]
-            workers = ", ".join(f"{mb:.0f}" for mb in h.get("worker_rss_mb", []))
-            held = f"; workers' resident memory after the load run {workers} MB" if workers else ""
+            workers = "; ".join(f"{w['rss_mb']:.0f} MB resident, {w['pss_mb']:.0f} MB proportional with its "
+                                f"{w['processes'] - 1} query processes" for w in h.get("workers", []))
+            held = f"; after the load runs, each worker: {workers}" if workers else ""
             lines += [f"**HTTP** ({h['server']}, started in {h['startup_s']:.1f} s{held}):", "",
                       "| page | median ms | p95 ms |", "|---|---:|---:|"]
             lines += [f"| `{p}` | {v['median_ms']:.1f} | {v['p95_ms']:.1f} |" for p, v in h["pages"].items()]

@@ -47,8 +47,10 @@ def create_app(config: dict | None = None) -> Flask:
         repo.labels()  # the label index, built now rather than on the first request of each worker
         release_free_memory()
     app.extensions["tracktwo.graphs"] = repo.graph_names()
+    # forked now, while the app has no threads, with the open store (shared, not loaded again)
     app.extensions["tracktwo.executor"] = Executor(spec, app.config["TRACKTWO_QUERY_TIMEOUT"],
-                                                   app.config["TRACKTWO_RESULT_CAP"], app.config["TRACKTWO_WORKERS"])
+                                                   app.config["TRACKTWO_RESULT_CAP"], app.config["TRACKTWO_WORKERS"],
+                                                   repo=repo)
 
     from tracktwo.queries import Registry
     app.extensions["tracktwo.queries"] = Registry(Path(app.config.get("TRACKTWO_QUERIES") or
