@@ -80,13 +80,14 @@ def release_free_memory() -> None:
 
 
 def best_labels(rows) -> dict:
-    """(iri, label text, language) rows -> iri -> one Literal label: English or untagged first."""
+    """(iri, label text, language) rows -> iri -> one Literal label: English or untagged first, then
+    the first in alphabetical order, so that the choice does not depend on the engine's order."""
     best: dict = {}
     for iri, text, language in rows:
-        key = (language not in (None, "en"), text)
-        if iri not in best or key < best[iri][0]:
-            best[iri] = (key, language)
-    return {iri: Literal(text, lang=language) for iri, ((_, text), language) in best.items()}
+        current = best.get(iri)
+        if current is None or (language not in (None, "en"), text) < (current.language not in (None, "en"), str(current)):
+            best[iri] = Literal(text, lang=language)
+    return best
 
 
 # --- Oxigraph (embedded) -------------------------------------------------------------------
