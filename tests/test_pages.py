@@ -301,3 +301,22 @@ def test_long_results_come_in_pages_and_the_download_has_every_row(built):
     for bad in ("0", str(pages + 1), "two"):
         response = client.get(f"/queries/conveners-funders-hosts?page={bad}")
         assert response.status_code == 400 and "page must be" in response.get_data(as_text=True)
+
+
+def test_the_cases_index_comes_in_pages_keeping_its_filters(built):
+    client = create_app({"TRACKTWO_DATASET": str(dataset_path(built)), "TESTING": True,
+                         "TRACKTWO_PAGE_SIZE": 10}).test_client()
+    cases = len(list((built.root / "cases").glob("*.ttl")))
+    seen = []
+    for n in range(1, -(-cases // 10) + 1):
+        page = client.get(f"/cases?sort=name&page={n}").get_data(as_text=True)
+        seen += re.findall(r'<h3><a href="(/id/case/[^"]+)"', page)
+    assert len(seen) == len(set(seen)) == cases, "every case once, over all the pages"
+    first = client.get("/cases?sort=name").get_data(as_text=True)
+    assert f"{cases} cases, showing 1–10" in first and 'href="?sort=name&amp;page=2" rel="next"' in first
+    # a filter narrows the list before it is paged, and the page links keep the filter
+    tajik = client.get("/cases?q=tajik").get_data(as_text=True)
+    shown = re.findall(r'<h3><a href="(/id/case/[^"]+)"', tajik)
+    assert 0 < len(shown) < 10 and f"{len(shown)} case" in tajik and 'rel="next"' not in tajik
+    assert "/id/case/inter-tajik-dialogue" in shown
+    assert client.get("/cases?page=99").status_code == 400

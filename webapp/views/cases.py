@@ -11,7 +11,7 @@ from rdflib.namespace import DCTERMS
 from tracktwo.namespaces import GRAPH, ID, T2, bind_prefixes, sparql_prologue
 
 from ..cache import cached_page
-from .browse import ROWS
+from .browse import case_rows
 from .resources import RDF_FORMATS, SUFFIXES, split
 
 bp = Blueprint("cases", __name__)
@@ -199,7 +199,7 @@ def index():
     counts = {str(r["class"]).rsplit("#", 1)[-1]: int(r["n"]) for r in repo.select(COUNTS)}
     order = ["Track 1.5", "Track 2", "Track 3"]
     definitions = sorted(repo.select(DEFINITIONS), key=lambda r: order.index(str(r["label"])) if str(r["label"]) in order else 9)
-    rows = sorted(repo.select(ROWS), key=lambda r: (str(r.get("start") or "9999"), str(r["label"])))
+    rows = sorted(case_rows(), key=lambda r: (str(r.get("start") or "9999"), str(r["label"])))
     return render_template("index.html", featured=featured(rows), total=len(rows), counts=counts, definitions=definitions)
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from tracktwo.errors import TrackTwoError
 from tracktwo.queries import ParameterError, Registry
 from tracktwo.results import ALIASES, TABULAR, serialize
+
+from ..paging import page_of
 
 bp = Blueprint("queries", __name__)
 
@@ -49,24 +50,5 @@ def query(name: str):
         response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
         return response
     status = 400 if error else 200
-    page = _page(result)
+    page = page_of(result.rows) if result is not None and result.rows is not None else None
     return render_template("query.html", q=q, values=values, result=result, error=error, page=page), status
-
-
-def _page(result) -> dict | None:
-    """Which slice of the rows to show: ?page=N (from 1), with links to the pages either side."""
-    if result is None or result.rows is None:
-        return None
-    size = current_app.config["TRACKTWO_PAGE_SIZE"]  # the downloads carry all the rows
-    total = len(result.rows)
-    pages = max(1, -(-total // size))
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= pages:
-        abort(400, description=f"page must be a whole number from 1 to {pages}, not {raw!r}")
-    number = int(raw)
-    start = (number - 1) * size
-    args = {k: v for k, v in request.args.items() if k != "page"}
-    link = lambda n: "?" + urlencode({**args, "page": n}) if 1 <= n <= pages else None  # noqa: E731
-    return {"rows": result.rows[start:start + size], "size": size, "first": start + 1 if total else 0,
-            "last": min(total, start + size), "total": total, "number": number, "pages": pages,
-            "previous": link(number - 1), "next": link(number + 1)}

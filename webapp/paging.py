@@ -1,0 +1,27 @@
+"""Long lists a page at a time: ?page=N (from 1), TRACKTWO_PAGE_SIZE rows a page, links either side."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import abort, current_app, request
+
+
+def page_of(rows: list) -> dict:
+    """The slice of rows the request asks for, and what the pager needs; a bad page number is a 400."""
+    size = current_app.config["TRACKTWO_PAGE_SIZE"]
+    total = len(rows)
+    pages = max(1, -(-total // size))
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or not 1 <= int(raw) <= pages:
+        abort(400, description=f"page must be a whole number from 1 to {pages}, not {raw!r}")
+    number = int(raw)
+    start = (number - 1) * size
+    args = {k: v for k, v in request.args.items() if k != "page"}
+
+    def link(n: int) -> str | None:
+        return "?" + urlencode({**args, "page": n}) if 1 <= n <= pages else None
+
+    return {"rows": rows[start:start + size], "size": size, "first": start + 1 if total else 0,
+            "last": min(total, start + size), "total": total, "number": number, "pages": pages,
+            "previous": link(number - 1), "next": link(number + 1)}
