@@ -77,3 +77,21 @@ def test_closing_ends_the_zygote_and_every_worker(repo):
     pids = [w.pid for w in executor._all] + [executor._zygote.pid]
     executor.close()
     assert all(gone(pid) for pid in pids)
+
+
+def test_closing_one_executor_ends_its_zygote_while_another_lives(repo):
+    # the second zygote is forked while the first executor's socket is open in the app: it must
+    # not keep a copy, or the first zygote never sees its socket close
+    first = Executor(StoreSpec(None), timeout=30, repo=repo)
+    second = Executor(StoreSpec(None), timeout=30, repo=repo)
+    try:
+        zygote = first._zygote.pid
+        [worker] = list(first._all)
+        first._all.clear()  # not killed: the worker must notice the end of its socket on its own
+        worker.conn.close()
+        first._zygote.control.close()
+        assert gone(zygote) and gone(worker.pid)
+        first.close()
+        assert int(second.run(COUNT_CASES).rows[0]["n"]) > 20
+    finally:
+        second.close()

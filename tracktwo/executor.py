@@ -18,6 +18,7 @@ import queue
 import signal
 import socket
 import threading
+import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
@@ -71,6 +72,12 @@ def _zygote(control: socket.socket, repo: Repository | None, spec: StoreSpec, ca
     """Fork a worker for every byte the app sends; hand back its pid and its end of a socket pair.
     Runs in the forked zygote and never returns (os._exit: the app's atexit handlers are not ours)."""
     try:
+        # Close every descriptor inherited from the app but our socket (and stdio): a copy of another
+        # executor's socket, or of the server's listening socket, would keep them open after the
+        # app closes them, and a zygote waits for the end of its socket to exit.
+        keep = control.fileno()
+        os.closerange(3, keep)
+        os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
         _plain_signals()
         signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the system reaps the workers that end
         if repo is None:
@@ -128,10 +135,16 @@ class _Zygote:
             raise TrackTwoError("the query process could not start a worker")
         return int(message), Connection(fds[0])
 
-    def close(self) -> None:
+    def close(self, grace: float = 5) -> None:
         self.control.close()  # the zygote sees the end of its socket and exits
+        deadline = time.monotonic() + grace
         try:
-            os.waitpid(self.pid, 0)
+            while os.waitpid(self.pid, os.WNOHANG) == (0, 0):
+                if time.monotonic() > deadline:  # it should not happen; never leave it behind
+                    os.kill(self.pid, signal.SIGKILL)
+                    os.waitpid(self.pid, 0)
+                    break
+                time.sleep(0.01)
         except ChildProcessError:
             pass
 
