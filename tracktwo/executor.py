@@ -2,17 +2,19 @@
 replaced when a query runs past its time limit.
 
 pyoxigraph has no timeout and keeps running when a signal arrives (it releases the GIL), so the
-only reliable stop is to end the process. The workers are forked from a small "zygote" process,
-itself forked when the executor is made (while the app is still single-threaded) with the app's
-open store: a worker shares the store's memory with the app instead of loading its own copy (at
-10,000 synthetic cases, a worker started as a new process loaded for 10 s and held another
-gigabyte). Each worker answers queries one at a time and caps the rows (or triples) it sends back.
+only reliable stop is to end the process. The workers are forked from a "zygote": a process the
+executor forks as soon as it is made (make it before the app opens its own store, while the app
+has no threads), which opens the store once, alongside the app, and forks a worker whenever one
+is needed. A worker is ready at once, also when it replaces a killed one (a fresh process had to
+load the dataset again: 10 s at 10,000 synthetic cases). The app never forks after opening its
+store: Oxigraph writes to the pages its reads visit, and every first write to a page shared with
+a forked child costs a copy (case pages took 4-10 times as long). Each worker answers queries one
+at a time and caps the rows (or triples) it sends back.
 """
 
 from __future__ import annotations
 
 import atexit
-import gc
 import os
 import queue
 import signal
@@ -31,7 +33,7 @@ from .store import QueryTimeout, Repository, Result, open_repository
 
 @dataclass(frozen=True)
 class StoreSpec:
-    """What the zygote opens when it is not handed an open repository."""
+    """The repository the zygote opens."""
 
     dataset: str | None
     backend: str = "oxigraph"
@@ -68,7 +70,7 @@ def _plain_signals() -> None:
             signal.signal(getattr(signal, name), signal.SIG_DFL)
 
 
-def _zygote(control: socket.socket, repo: Repository | None, spec: StoreSpec, cap: int) -> None:
+def _zygote(control: socket.socket, spec: StoreSpec, cap: int) -> None:
     """Fork a worker for every byte the app sends; hand back its pid and its end of a socket pair.
     Runs in the forked zygote and never returns (os._exit: the app's atexit handlers are not ours)."""
     try:
@@ -80,12 +82,11 @@ def _zygote(control: socket.socket, repo: Repository | None, spec: StoreSpec, ca
         os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
         _plain_signals()
         signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the system reaps the workers that end
-        if repo is None:
-            try:
-                repo = open_repository(spec.dataset, spec.backend, spec.endpoint, spec.timeout)
-            except Exception as err:  # reported to the app, which raises it
-                control.sendall(f"error cannot open the store: {err}".encode())
-                return
+        try:
+            repo = open_repository(spec.dataset, spec.backend, spec.endpoint, spec.timeout)
+        except Exception as err:  # reported to the app, which raises it
+            control.sendall(f"error cannot open the store: {err}".encode())
+            return
         control.sendall(b"ready")
         while control.recv(1):
             mine, theirs = socket.socketpair()
@@ -108,27 +109,36 @@ def _zygote(control: socket.socket, repo: Repository | None, spec: StoreSpec, ca
 
 
 class _Zygote:
-    def __init__(self, repo: Repository | None, spec: StoreSpec, cap: int, startup_timeout: float):
+    def __init__(self, spec: StoreSpec, cap: int, startup_timeout: float):
         self.control, theirs = socket.socketpair()
         self.lock = threading.Lock()
-        gc.collect()
-        gc.freeze()  # what exists now is never collected, so no child copies its pages to count it
+        self.startup_timeout = startup_timeout
+        self.ready, self.error = False, None
         self.pid = os.fork()
         if self.pid == 0:
             self.control.close()
-            _zygote(theirs, repo, spec, cap)
+            _zygote(theirs, spec, cap)
         theirs.close()
-        self.control.settimeout(startup_timeout)
+
+    def _wait_until_ready(self) -> None:
+        """The first worker waits for the zygote to have opened the store (the app opens its own
+        meanwhile); a store that cannot be opened is reported here."""
+        self.control.settimeout(self.startup_timeout)
         try:
             status = self.control.recv(4096).decode()
         except OSError:
-            status = "error the query process did not start"
+            status = "error the query process did not start in time"
         if status != "ready":
-            self.close()
-            raise TrackTwoError(status.removeprefix("error ") or "the query process exited while starting")
+            self.error = status.removeprefix("error ") or "the query process exited while starting"
+            raise TrackTwoError(self.error)
+        self.ready = True
 
     def fork(self) -> tuple[int, Connection]:
         with self.lock:
+            if self.error:
+                raise TrackTwoError(self.error)
+            if not self.ready:
+                self._wait_until_ready()
             self.control.sendall(b"f")
             message, fds, _, _ = socket.recv_fds(self.control, 32, 1)
         if not fds:
@@ -162,20 +172,32 @@ class _Worker:
 
 
 class Executor:
-    """Queries with a time limit, in workers forked from a zygote holding repo (or, without one,
-    the repository spec describes, opened in the zygote). Make it before the app starts threads."""
+    """Queries with a time limit, in workers forked from a zygote that opens the repository spec
+    describes. Make it before the app opens its own store; the workers start on the first query."""
 
     def __init__(self, spec: StoreSpec, timeout: float = 10, cap: int = 10000, workers: int = 1,
-                 startup_timeout: float = 300, repo: Repository | None = None):
+                 startup_timeout: float = 300):
         self.spec, self.timeout, self.cap = spec, timeout, cap
         self.startup_timeout = startup_timeout
+        self.workers = max(1, workers)
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
-        self._zygote = _Zygote(repo, spec, cap, startup_timeout)
-        for _ in range(max(1, workers)):
-            self._add(_Worker(self._zygote))
+        self._zygote: _Zygote | None = _Zygote(spec, cap, startup_timeout)
+        self._started, self._starting = False, threading.Lock()
         atexit.register(self.close)
+
+    def _start(self) -> None:
+        """Fork the first workers (one thread does it; the others wait). If the zygote could not
+        open the store, every query gets that error."""
+        with self._starting:
+            if self._started:
+                return
+            if self._zygote is None:
+                raise TrackTwoError("the query executor is closed")
+            for _ in range(self.workers):
+                self._add(_Worker(self._zygote))
+            self._started = True
 
     def _add(self, worker: _Worker) -> None:
         with self._lock:
@@ -190,6 +212,8 @@ class Executor:
             self._add(_Worker(self._zygote))  # a fork of the zygote: ready at once
 
     def run(self, text: str, bindings=None, default_graphs=None, named_graphs=None, base_iri=None) -> Result:
+        if not self._started:
+            self._start()
         try:
             worker = self._idle.get(timeout=self.timeout + self.startup_timeout)
         except queue.Empty:

@@ -41,16 +41,16 @@ def create_app(config: dict | None = None) -> Flask:
 
     spec = StoreSpec(str(Path(app.config["TRACKTWO_DATASET"])), app.config["TRACKTWO_BACKEND"],
                      app.config["TRACKTWO_ENDPOINT"], app.config["TRACKTWO_QUERY_TIMEOUT"])
+    # The /sparql executor first: it forks a process that opens its own copy of the store while the
+    # app opens this one (forking after the app's store is open would make the app's reads slower)
+    app.extensions["tracktwo.executor"] = Executor(spec, app.config["TRACKTWO_QUERY_TIMEOUT"],
+                                                   app.config["TRACKTWO_RESULT_CAP"], app.config["TRACKTWO_WORKERS"])
     repo = open_repository(Path(spec.dataset), spec.backend, spec.endpoint, spec.timeout)
     app.extensions["tracktwo.repo"] = repo
     if spec.backend == "oxigraph":
         repo.labels()  # the label index, built now rather than on the first request of each worker
         release_free_memory()
     app.extensions["tracktwo.graphs"] = repo.graph_names()
-    # forked now, while the app has no threads, with the open store (shared, not loaded again)
-    app.extensions["tracktwo.executor"] = Executor(spec, app.config["TRACKTWO_QUERY_TIMEOUT"],
-                                                   app.config["TRACKTWO_RESULT_CAP"], app.config["TRACKTWO_WORKERS"],
-                                                   repo=repo)
 
     from tracktwo.queries import Registry
     app.extensions["tracktwo.queries"] = Registry(Path(app.config.get("TRACKTWO_QUERIES") or
