@@ -7,6 +7,7 @@ runs in worker processes with a time limit; the app's own pages query the store 
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -95,4 +96,8 @@ def create_app(config: dict | None = None) -> Flask:
     # case page, which was the whole of its p95 over HTTP in the benchmark)
     for name in app.jinja_env.list_templates(filter_func=lambda n: n.endswith(".html")):
         app.jinja_env.get_template(name)
+    # What exists now lives as long as the app (modules, the label index, templates): keep it out
+    # of the garbage collector's full passes (47 ms each at 10,000 synthetic cases, 0 after this)
+    gc.collect()
+    gc.freeze()
     return app
