@@ -3,8 +3,9 @@
     python benchmarks/generate.py --cases 1000 --out /tmp/bench-1000
 
 writes OUT/ontology/ (a copy of the real one), OUT/cases/shared/synthetic-shared.ttl (a pool of
-actors, places, sources and conflicts that cases share; see Pools for how many), OUT/cases/synthetic-NNNNN.ttl (one file a
-case: two processes, six events, six participations, a bridge, an accord, citations) and, unless
+actors, places, sources and conflicts that cases share; see Pools for how many),
+OUT/cases/synthetic-NNNNN.ttl (one file a case: two processes, six events, six participations, a
+bridge, an accord with a signatory, citations) and, unless
 --no-dataset, OUT/build/tracktwo.nq: the dataset as `tracktwo build` would write it, with the
 schema closure (supertypes, inverses) as the inferred graph but without running HermiT, which is
 what makes a 10,000-case corpus buildable in seconds. Nothing here is a claim about history.

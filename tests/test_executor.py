@@ -103,3 +103,15 @@ def test_closing_one_executor_ends_its_zygote_while_another_lives(spec):
         assert int(second.run(COUNT_CASES).rows[0]["n"]) > 20
     finally:
         second.close()
+
+
+def test_a_zygote_killed_from_outside_gives_a_clear_error(spec):
+    executor = Executor(spec, timeout=1)
+    try:
+        executor.run(COUNT_CASES)
+        os.kill(executor._zygote.pid, 9)
+        assert gone(executor._zygote.pid)
+        with pytest.raises(TrackTwoError, match="query process has stopped"):
+            executor.run(RUNAWAY)  # times out; the replacement cannot be forked
+    finally:
+        executor.close()

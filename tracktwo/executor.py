@@ -139,10 +139,13 @@ class _Zygote:
                 raise TrackTwoError(self.error)
             if not self.ready:
                 self._wait_until_ready()
-            self.control.sendall(b"f")
-            message, fds, _, _ = socket.recv_fds(self.control, 32, 1)
-        if not fds:
-            raise TrackTwoError("the query process could not start a worker")
+            try:
+                self.control.sendall(b"f")
+                message, fds, _, _ = socket.recv_fds(self.control, 32, 1)
+            except OSError:
+                fds = []
+        if not fds:  # the zygote has gone (killed from outside): say so rather than fail with a 500
+            raise TrackTwoError("the query process has stopped; restart the app to run queries again")
         return int(message), Connection(fds[0])
 
     def close(self, grace: float = 5) -> None:
@@ -177,8 +180,7 @@ class Executor:
 
     def __init__(self, spec: StoreSpec, timeout: float = 10, cap: int = 10000, workers: int = 1,
                  startup_timeout: float = 300):
-        self.spec, self.timeout, self.cap = spec, timeout, cap
-        self.startup_timeout = startup_timeout
+        self.timeout, self.startup_timeout = timeout, startup_timeout
         self.workers = max(1, workers)
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()

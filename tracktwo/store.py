@@ -95,7 +95,8 @@ def best_labels(rows) -> dict:
 @lru_cache(maxsize=65_536)
 def _to_rdflib(term):
     """pyoxigraph term -> rdflib term; memoised, since results repeat the same IRIs many times.
-    (Bounded: 200,000 entries held about 90 MB in each worker at 10,000 synthetic cases.)"""
+    (Bounded lower than before, at 65,536: the memo lives as long as the worker, and within one
+    result it only needs the terms that repeat.)"""
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
