@@ -4,8 +4,9 @@
 
 writes OUT/ontology/ (a copy of the real one), OUT/cases/shared/synthetic-shared.ttl (a pool of
 actors, places, sources and conflicts that cases share; see Pools for how many),
-OUT/cases/synthetic-NNNNN.ttl (one file a case: two processes, six events, six participations, a
-bridge, an accord with a signatory, citations) and, unless
+OUT/cases/synthetic-NNNNN.ttl (one file a case: an initiative and official talks, two to four
+events, two to four participations, a bridge, and in odd-numbered cases an accord with a signatory;
+every fact cited; 102 triples a case in the case files at 1,000 cases) and, unless
 --no-dataset, OUT/build/tracktwo.nq: the dataset as `tracktwo build` would write it, with the
 schema closure (supertypes, inverses) as the inferred graph but without running HermiT, which is
 what makes a 10,000-case corpus buildable in seconds. Nothing here is a claim about history.
@@ -82,44 +83,58 @@ def case(n: int, pools: Pools, rng: random.Random) -> str:
     c = f"synthetic-{n:05d}"
     conflict, src = rng.randrange(pools.conflicts), rng.randrange(pools.sources)
     year = 1960 + rng.randrange(60)
+    # odd cases reach an accord (so the benchmarks can name one), even ones end otherwise
+    outcome = "accord-reached" if n % 2 else rng.choice(["no-accord", "channel-sustained"])
     cite = f't2:citation [ t2:source source:synthetic-{src} ; t2:locator "p. {rng.randrange(1, 400)}" ]'
     out = [PREFIXES, f"# Synthetic case {n} for benchmarks (fictional).\n",
            f'case:{c} a t2:Case ; rdfs:label "Synthetic case {n}"@en ; '
            f't2:summary "A fictional case generated for benchmarks."@en ; t2:aboutConflict conflict:synthetic-{conflict} ; '
            f't2:coversProcess process:{c}-dialogue , process:{c}-talks ; t2:keySource source:synthetic-{src} ; '
-           f't2:outcome outcome:{rng.choice(["accord-reached", "no-accord", "channel-sustained"])} .\n',
+           f't2:outcome outcome:{outcome} .\n',
            f'process:{c}-dialogue a t2:Initiative ; rdfs:label "Dialogue {n}"@en ; t2:track track:track-2 ; '
            f't2:mechanism mechanism:{rng.choice(MECHANISMS)} ; t2:addressesConflict conflict:synthetic-{conflict} ; '
            f't2:startDate "{year}-01-01"^^xsd:date ; t2:startDatePrecision t2:Year ; {cite} .\n',
            f'process:{c}-talks a t2:OfficialProcess ; rdfs:label "Talks {n}"@en ; t2:track track:track-1 ; '
            f't2:addressesConflict conflict:synthetic-{conflict} ; '
            f't2:startDate "{year + 2}-03-01"^^xsd:date ; t2:startDatePrecision t2:Month ; {cite} .\n']
-    for e in range(6):
-        process = "dialogue" if e < 4 else "talks"
+    # two to four events: the dialogue's meetings from its first year on, then one of the talks,
+    # sometimes a suspension (which the official-talks queries look for)
+    meetings = rng.randint(1, 3)
+    for e in range(meetings + 1):
+        if e < meetings:
+            process, kind, date = "dialogue", EVENT_TYPES[e % 3], f"{year + e}-{1 + e:02d}-01"
+        else:
+            process, kind, date = "talks", rng.choice(["negotiation-round", "suspension"]), f"{year + 2}-06-01"
         out.append(f'event:{c}-e{e} a t2:Event ; rdfs:label "Event {e} of case {n}"@en ; t2:inProcess process:{c}-{process} ; '
-                   f't2:eventType eventtype:{EVENT_TYPES[e]} ; t2:date "{year + e // 2}-{1 + e:02d}-01"^^xsd:date ; '
+                   f't2:eventType eventtype:{kind} ; t2:date "{date}"^^xsd:date ; '
                    f't2:datePrecision t2:Month ; t2:atPlace place:synth-city-{rng.randrange(pools.places)} ; {cite} .\n')
+    # two to four participations: a convener (and a facilitator) of the dialogue, (a host), and a
+    # negotiator in the talks who is, half the time, the dialogue's convener crossing tracks
+    roles = ["convener"] + rng.sample(["facilitator", "host", "funder", "participant"], rng.randint(0, 2)) + ["negotiator"]
     people = []
-    for p in range(6):
-        if p == 4 and rng.random() < 0.5:
-            person = people[1]  # a track crosser: a dialogue participant joins the official talks
+    for p, role in enumerate(roles):
+        if role == "negotiator" and rng.random() < 0.5:
+            person = people[0]
         elif rng.random() < pools.shared_person:
             person = f"person:synth-person-{rng.randrange(pools.people)}"
         else:
             person = f"person:{c}-k{p}"
             out.append(f'{person} a t2:Person ; rdfs:label "Person {p} of case {n}"@en .\n')
         people.append(person)
-        process = "dialogue" if p < 4 else "talks"
+        process = "talks" if role == "negotiator" else "dialogue"
         out.append(f'participation:{c}-p{p} a t2:Participation ; t2:participant {person} ; '
-                   f't2:participationIn process:{c}-{process} ; t2:role role:{ROLES[p]} ; '
+                   f't2:participationIn process:{c}-{process} ; t2:role role:{role} ; '
                    f't2:capacity capacity:{rng.choice(CAPACITIES)} ; {cite} .\n')
-    out.append(f'accord:{c}-accord a t2:Accord ; rdfs:label "Accord {n}"@en ; t2:producedBy process:{c}-talks ; '
-               f't2:signedOn "{year + 4}-06-15"^^xsd:date ; t2:datePrecision t2:Day ; t2:signatory {people[5]} ; '
-               f't2:signedAt place:synth-city-{rng.randrange(pools.places)} ; {cite} .\n')
+    contributed = ""
+    if outcome == "accord-reached":
+        out.append(f'accord:{c}-accord a t2:Accord ; rdfs:label "Accord {n}"@en ; t2:producedBy process:{c}-talks ; '
+                   f't2:signedOn "{year + 4}-06-15"^^xsd:date ; t2:datePrecision t2:Day ; t2:signatory {people[-1]} ; '
+                   f't2:signedAt place:synth-city-{rng.randrange(pools.places)} ; {cite} .\n')
+        contributed = f"t2:contributedTo accord:{c}-accord ; "
     out.append(f'bridge:{c}-bridge a t2:Bridge ; rdfs:label "Bridge {n}"@en ; t2:bridgeType bridgetype:{rng.choice(BRIDGES)} ; '
                f't2:fromProcess process:{c}-dialogue ; t2:toProcess process:{c}-talks ; '
                f't2:date "{year + 1}-01-01"^^xsd:date ; t2:datePrecision t2:Year ; '
-               f't2:contributedTo accord:{c}-accord ; t2:evidenceGrade evidence:{rng.choice(GRADES)} ; {cite} .\n')
+               f'{contributed}t2:evidenceGrade evidence:{rng.choice(GRADES)} ; {cite} .\n')
     return "".join(out)
 
 
