@@ -172,6 +172,24 @@ def test_pages_are_cached_per_process_and_stay_correct(client):
     assert client.get("/id/case/no-such-case").status_code == 404
 
 
+def test_page_cache_keeps_pages_up_to_its_size_in_bytes(built):
+    """The cache is bounded by the bytes it holds, dropping the least recently used page first."""
+    paths = ["/id/case/neemrana-dialogue", "/id/case/oslo-back-channel", "/id/case/inter-tajik-dialogue"]
+    dataset = str(dataset_path(built))
+    sizes = {}
+    for path in paths:
+        with create_app({"TRACKTWO_DATASET": dataset, "TRACKTWO_NO_PAGE_CACHE": True}).test_client() as plain:
+            sizes[path] = len(plain.get(path).data)
+    room = sizes[paths[1]] + sizes[paths[2]]  # the last two fit, not all three
+    app = create_app({"TRACKTWO_DATASET": dataset, "TRACKTWO_PAGE_CACHE_MB": room / 1024 / 1024})
+    client = app.test_client()
+    pages = [client.get(path).data for path in paths]
+    cache = app.extensions["tracktwo.pages"]
+    assert [key[0] for key in cache.pages] == paths[1:] and cache.bytes == room
+    assert client.get(paths[0]).data == pages[0]  # a dropped page renders again, the same
+    assert [key[0] for key in cache.pages][-1] == paths[0] and cache.bytes <= room
+
+
 def section(page: str, section_id: str) -> str:
     """The HTML of one section of a resource page (empty when the page has no such section)."""
     import re

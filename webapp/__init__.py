@@ -26,9 +26,10 @@ DEFAULTS = {
     "TRACKTWO_MAX_BODY": 1024 * 1024,          # bytes a request body may have
     "TRACKTWO_WORKERS": 1,                     # query worker processes for /sparql
     "TRACKTWO_PAGE_SIZE": 500,                 # rows on one page of a saved query's results
+    "TRACKTWO_PAGE_CACHE_MB": 32,              # rendered pages kept per process (0: none)
 }
 TYPES = {"TRACKTWO_QUERY_TIMEOUT": float, "TRACKTWO_RESULT_CAP": int, "TRACKTWO_MAX_BODY": int, "TRACKTWO_WORKERS": int,
-         "TRACKTWO_PAGE_SIZE": int}
+         "TRACKTWO_PAGE_SIZE": int, "TRACKTWO_PAGE_CACHE_MB": float}
 
 
 def create_app(config: dict | None = None) -> Flask:
