@@ -1,6 +1,7 @@
 """Pages through Flask's test client: status, key content, escaping, content negotiation."""
 
 import csv
+import html
 import io
 import re
 import shutil
@@ -312,8 +313,10 @@ def test_long_results_come_in_pages_and_the_download_has_every_row(built):
     shown = []
     for n in range(1, pages + 1):
         page = client.get(f"/queries/conveners-funders-hosts?page={n}").get_data(as_text=True)
-        shown += re.findall(r'<tr>\s*<td><a href="([^"]*)"', page)
-    assert [href.rsplit("/", 1)[-1] for href in shown] == [row[0].rsplit("/", 1)[-1] for row in rows]
+        shown += re.findall(r'<tr>\s*<td><a href="([^"]*)"[^>]*>([^<]*)<', page)
+    assert [href.rsplit("/", 1)[-1] for href, _ in shown] == [row[0].rsplit("/", 1)[-1] for row in rows]
+    # a page labels the rows it shows, the later pages as well as the first, as the download does
+    assert [html.unescape(label) for _, label in shown] == [row[1] for row in rows]
     last = client.get(f"/queries/conveners-funders-hosts?page={pages}").get_data(as_text=True)
     assert 'rel="next"' not in last and 'rel="prev"' in last
     for bad in ("0", str(pages + 1), "two"):

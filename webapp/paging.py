@@ -7,6 +7,14 @@ from urllib.parse import urlencode
 from flask import abort, current_app, request
 
 
+def requested_rows() -> slice:
+    """The rows the requested page will show, known before the rows are (page_of checks the number)."""
+    raw = request.args.get("page", "1")
+    size = current_app.config["TRACKTWO_PAGE_SIZE"]
+    number = int(raw) if raw.isdigit() and int(raw) >= 1 else 1
+    return slice((number - 1) * size, number * size)
+
+
 def page_of(rows: list) -> dict:
     """The slice of rows the request asks for, and what the pager needs; a bad page number is a 400."""
     size = current_app.config["TRACKTWO_PAGE_SIZE"]

@@ -10,7 +10,7 @@ from tracktwo.errors import TrackTwoError
 from tracktwo.queries import ParameterError, Registry
 from tracktwo.results import ALIASES, TABULAR, serialize
 
-from ..paging import page_of
+from ..paging import page_of, requested_rows
 
 bp = Blueprint("queries", __name__)
 
@@ -35,13 +35,14 @@ def query(name: str):
         abort(404)
     values = {p.name: request.args.get(p.name, "") for p in q.params if request.args.get(p.name, "") != ""}
     error, result = None, None
+    fmt = request.args.get("format")
     try:
-        result = q.run(current_app.extensions["tracktwo.repo"], values)
+        # a download labels every row; a page only the rows it shows
+        result = q.run(current_app.extensions["tracktwo.repo"], values, slice(None) if fmt else requested_rows())
     except ParameterError as err:
         error = str(err)
     except TrackTwoError as err:
         error = f"the query could not run: {err}"
-    fmt = request.args.get("format")
     if fmt and result is not None:
         media = ALIASES.get(fmt)
         if media not in TABULAR:
