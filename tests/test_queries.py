@@ -136,6 +136,17 @@ def test_neemrana_began_before_any_official_process_on_its_conflict(repo):
     assert str(row["situation"]) == "no official talks running"
 
 
+def test_aceh_contacts_of_2004_fell_while_official_talks_were_suspended(repo):
+    # The case file: the GoI–GAM talks ended with martial law and the COHA suspended (19 May 2003),
+    # and the next official event is the first Helsinki round (27 January 2005).
+    rows = {r["event"]: str(r["situation"]) for r in run(repo, "initiatives-without-official-talks")}
+    assert rows[ID("event", "husain-christensen-meet-ahtisaari-2004")] == "official talks suspended"
+    assert rows[ID("event", "indian-ocean-tsunami-2004")] == "official talks suspended"
+    # and an initiative event while official talks ran is not listed: the Oslo channel's first
+    # round (January 1993) fell during the Madrid–Washington talks (from October 1991)
+    assert ID("event", "first-norway-round-borregaard-1993") not in rows
+
+
 def test_cases_filtered_by_region_and_decade(repo):
     rows = run(repo, "cases-by-track-region-decade", region="south-asia", decade=1990)
     assert ID("case", "neemrana-dialogue") in [r["case"] for r in rows]
