@@ -53,6 +53,29 @@ def test_workers_are_forks_of_the_zygote_and_answer(spec):
         executor.close()
 
 
+def test_the_zygote_opens_its_store_only_when_told(spec, tmp_path):
+    """With load_now=False the store is opened on load(), not when the executor is made: a dataset
+    that only exists by then is found (had the zygote opened it at once, it would have failed)."""
+    import shutil
+    later = tmp_path / "later.nq"
+    executor = Executor(StoreSpec(str(later)), timeout=30, load_now=False)
+    try:
+        time.sleep(0.5)  # time enough to have failed, had it tried
+        shutil.copy(spec.dataset, later)
+        executor.load()
+        assert int(executor.run(COUNT_CASES).rows[0]["n"]) > 20
+    finally:
+        executor.close()
+
+
+def test_a_query_before_load_opens_the_store_itself(spec):
+    executor = Executor(spec, timeout=30, load_now=False)
+    try:
+        assert int(executor.run(COUNT_CASES).rows[0]["n"]) > 20
+    finally:
+        executor.close()
+
+
 def test_a_store_that_cannot_be_opened_is_reported_on_every_query(tmp_path):
     executor = Executor(StoreSpec(str(tmp_path / "missing.nq")), timeout=30)
     try:

@@ -4,8 +4,8 @@ replaced when a query runs past its time limit.
 pyoxigraph has no timeout and keeps running when a signal arrives (it releases the GIL), so the
 only reliable stop is to end the process. The workers are forked from a "zygote": a process the
 executor forks as soon as it is made (make it before the app opens its own store, while the app
-has no threads), which opens the store once, alongside the app, and forks a worker whenever one
-is needed. A worker is ready at once, also when it replaces a killed one (a fresh process had to
+has no threads), which opens the store once, when told to (the app tells it once its own store is
+open), and forks a worker whenever one is needed. A worker is ready at once, also when it replaces a killed one (a fresh process had to
 load the dataset again: 10 s at 10,000 synthetic cases). The app never forks after opening its
 store: Oxigraph writes to the pages its reads visit, and every first write to a page shared with
 a forked child costs a copy (case pages took 4-10 times as long). Each worker answers queries one
@@ -82,6 +82,8 @@ def _zygote(control: socket.socket, spec: StoreSpec, cap: int) -> None:
         os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
         _plain_signals()
         signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the system reaps the workers that end
+        if control.recv(1) != b"g":  # the app says when to open the store (or closes: never)
+            return
         try:
             repo = open_repository(spec.dataset, spec.backend, spec.endpoint, spec.timeout)
         except Exception as err:  # reported to the app, which raises it
@@ -109,16 +111,31 @@ def _zygote(control: socket.socket, spec: StoreSpec, cap: int) -> None:
 
 
 class _Zygote:
-    def __init__(self, spec: StoreSpec, cap: int, startup_timeout: float):
+    def __init__(self, spec: StoreSpec, cap: int, startup_timeout: float, load_now: bool = True):
         self.control, theirs = socket.socketpair()
         self.lock = threading.Lock()
         self.startup_timeout = startup_timeout
-        self.ready, self.error = False, None
+        self.ready, self.error, self.loading = False, None, False
         self.pid = os.fork()
         if self.pid == 0:
             self.control.close()
             _zygote(theirs, spec, cap)
         theirs.close()
+        if load_now:
+            self.load()
+
+    def load(self) -> None:
+        """Tell the zygote to open the store (once)."""
+        with self.lock:
+            self._load()
+
+    def _load(self) -> None:
+        if not self.loading:
+            self.loading = True
+            try:
+                self.control.sendall(b"g")
+            except OSError:
+                pass  # a zygote gone already: the first fork says so
 
     def _wait_until_ready(self) -> None:
         """The first worker waits for the zygote to have opened the store (the app opens its own
@@ -138,6 +155,7 @@ class _Zygote:
             if self.error:
                 raise TrackTwoError(self.error)
             if not self.ready:
+                self._load()
                 self._wait_until_ready()
             try:
                 self.control.sendall(b"f")
@@ -176,18 +194,26 @@ class _Worker:
 
 class Executor:
     """Queries with a time limit, in workers forked from a zygote that opens the repository spec
-    describes. Make it before the app opens its own store; the workers start on the first query."""
+    describes. Make it before the app opens its own store; the workers start on the first query.
+    With load_now=False the zygote opens its store when load() is called (or on the first query):
+    an app calls it once its own store is open, so that a server's workers are ready after one
+    load each rather than two side by side."""
 
     def __init__(self, spec: StoreSpec, timeout: float = 10, cap: int = 10000, workers: int = 1,
-                 startup_timeout: float = 300):
+                 startup_timeout: float = 300, load_now: bool = True):
         self.timeout, self.startup_timeout = timeout, startup_timeout
         self.workers = max(1, workers)
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
-        self._zygote: _Zygote | None = _Zygote(spec, cap, startup_timeout)
+        self._zygote: _Zygote | None = _Zygote(spec, cap, startup_timeout, load_now)
         self._started, self._starting = False, threading.Lock()
         atexit.register(self.close)
+
+    def load(self) -> None:
+        """Let the zygote open its store now, in the background."""
+        if self._zygote is not None:
+            self._zygote.load()
 
     def _start(self) -> None:
         """Fork the first workers (one thread does it; the others wait). If the zygote could not

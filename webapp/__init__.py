@@ -43,16 +43,19 @@ def create_app(config: dict | None = None) -> Flask:
 
     spec = StoreSpec(str(Path(app.config["TRACKTWO_DATASET"])), app.config["TRACKTWO_BACKEND"],
                      app.config["TRACKTWO_ENDPOINT"], app.config["TRACKTWO_QUERY_TIMEOUT"])
-    # The /sparql executor first: it forks a process that opens its own copy of the store while the
-    # app opens this one (forking after the app's store is open would make the app's reads slower)
-    app.extensions["tracktwo.executor"] = Executor(spec, app.config["TRACKTWO_QUERY_TIMEOUT"],
-                                                   app.config["TRACKTWO_RESULT_CAP"], app.config["TRACKTWO_WORKERS"])
+    # The /sparql executor first: it forks a process for the query workers before the app opens its
+    # store (forking after would make the app's reads slower), and that process opens its own copy
+    # once the app's is open: the app is ready after one load, not two side by side
+    executor = Executor(spec, app.config["TRACKTWO_QUERY_TIMEOUT"], app.config["TRACKTWO_RESULT_CAP"],
+                        app.config["TRACKTWO_WORKERS"], load_now=False)
+    app.extensions["tracktwo.executor"] = executor
     repo = open_repository(Path(spec.dataset), spec.backend, spec.endpoint, spec.timeout)
     app.extensions["tracktwo.repo"] = repo
     if spec.backend == "oxigraph":
         repo.labels()  # the label index, built now rather than on the first request of each worker
         release_free_memory()
     app.extensions["tracktwo.graphs"] = repo.graph_names()
+    executor.load()
 
     from tracktwo.queries import Registry
     app.extensions["tracktwo.queries"] = Registry(Path(app.config.get("TRACKTWO_QUERIES") or
