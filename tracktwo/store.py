@@ -100,7 +100,9 @@ def _to_rdflib(term):
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
+        # what URIRef() returns, without its validity check (a Python loop over the characters):
+        # Oxigraph's IRIs are valid already, and the check was a fifth of reading a result's rows
+        return str.__new__(URIRef, term.value)
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     if isinstance(term, ox.Literal):
