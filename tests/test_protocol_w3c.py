@@ -17,15 +17,15 @@ from rdflib.namespace import RDF, RDFS
 from tracktwo.results import BOOLEAN, GRAPH, TABULAR
 from webapp import create_app
 
-SUITE = Path(__file__).resolve().parents[2] / "shared" / "conformance" / "w3c-sparql11-protocol"
+# a copy of the suite is kept in the repository (W3C test-suite licences, see its LICENSE.md), so
+# that the suite runs wherever the repository is cloned
+SUITE = Path(__file__).resolve().parent / "conformance" / "w3c-sparql11-protocol"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
 CNT = Namespace("http://www.w3.org/2011/content#")
 UT = Namespace("http://www.w3.org/2009/sparql/tests/test-update#")
 HTS = "http://www.w3.org/2011/http-statusCodes#StatusCode"
 
-if not (SUITE / "manifest.ttl").is_file():
-    pytest.skip(f"the W3C protocol suite is not at {SUITE}", allow_module_level=True)
 MANIFEST = Graph().parse(SUITE / "manifest.ttl", format="turtle", publicID=(SUITE / "manifest.ttl").as_uri())
 TESTS = list(MANIFEST.items(MANIFEST.value(next(MANIFEST.subjects(RDF.type, MF.Manifest)), MF.entries)))
 
