@@ -30,7 +30,6 @@ from tracktwo.namespaces import GRAPH, INFERRED_GRAPH  # noqa: E402
 from tracktwo.reason import Schema, complete  # noqa: E402
 
 PREFIXES = (ROOT / "tests" / "fixtures" / "prefixes.ttl").read_text()
-ROLES = ["convener", "facilitator", "funder", "host", "participant", "negotiator"]
 CAPACITIES = ["private-citizen", "former-official", "official", "academic", "civil-society"]
 MECHANISMS = ["back-channel", "problem-solving-workshop", "sustained-dialogue", "confidence-building-measure",
               "joint-fact-finding", "non-paper"]
@@ -38,7 +37,7 @@ BRIDGES = ["draft-text-transfer", "participants-join-delegation", "channel-upgra
            "joint-proposal", "technical-task-force"]
 GRADES = ["primary-documents", "participant-testimony", "analyst-argument", "disputed"]
 REGIONS = ["middle-east", "central-asia", "south-asia", "europe", "africa", "latin-america", "east-asia"]
-EVENT_TYPES = ["meeting", "workshop-round", "negotiation-round", "announcement", "suspension", "resumption"]
+MEETINGS = ["meeting", "workshop-round", "negotiation-round"]  # the kinds of a dialogue's events
 
 
 class Pools:
@@ -102,13 +101,13 @@ def case(n: int, pools: Pools, rng: random.Random) -> str:
     meetings = rng.randint(1, 3)
     for e in range(meetings + 1):
         if e < meetings:
-            process, kind, date = "dialogue", EVENT_TYPES[e % 3], f"{year + e}-{1 + e:02d}-01"
+            process, kind, date = "dialogue", MEETINGS[e], f"{year + e}-{1 + e:02d}-01"
         else:
             process, kind, date = "talks", rng.choice(["negotiation-round", "suspension"]), f"{year + 2}-06-01"
         out.append(f'event:{c}-e{e} a t2:Event ; rdfs:label "Event {e} of case {n}"@en ; t2:inProcess process:{c}-{process} ; '
                    f't2:eventType eventtype:{kind} ; t2:date "{date}"^^xsd:date ; '
                    f't2:datePrecision t2:Month ; t2:atPlace place:synth-city-{rng.randrange(pools.places)} ; {cite} .\n')
-    # two to four participations: a convener (and a facilitator) of the dialogue, (a host), and a
+    # two to four participations: the dialogue's convener, up to two others in the dialogue, and a
     # negotiator in the talks who is, half the time, the dialogue's convener crossing tracks
     roles = ["convener"] + rng.sample(["facilitator", "host", "funder", "participant"], rng.randint(0, 2)) + ["negotiator"]
     people = []

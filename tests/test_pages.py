@@ -179,8 +179,9 @@ def test_page_cache_keeps_pages_up_to_its_size_in_bytes(built):
     dataset = str(dataset_path(built))
     sizes = {}
     for path in paths:
-        with create_app({"TRACKTWO_DATASET": dataset, "TRACKTWO_NO_PAGE_CACHE": True}).test_client() as plain:
-            sizes[path] = len(plain.get(path).data)
+        plain = create_app({"TRACKTWO_DATASET": dataset, "TRACKTWO_NO_PAGE_CACHE": True})
+        sizes[path] = len(plain.test_client().get(path).data)
+        plain.extensions["tracktwo.executor"].close()
     room = sizes[paths[1]] + sizes[paths[2]]  # the last two fit, not all three
     app = create_app({"TRACKTWO_DATASET": dataset, "TRACKTWO_PAGE_CACHE_MB": room / 1024 / 1024})
     client = app.test_client()
@@ -189,6 +190,7 @@ def test_page_cache_keeps_pages_up_to_its_size_in_bytes(built):
     assert [key[0] for key in cache.pages] == paths[1:] and cache.bytes == room
     assert client.get(paths[0]).data == pages[0]  # a dropped page renders again, the same
     assert [key[0] for key in cache.pages][-1] == paths[0] and cache.bytes <= room
+    app.extensions["tracktwo.executor"].close()
 
 
 def section(page: str, section_id: str) -> str:

@@ -5,8 +5,8 @@ pyoxigraph has no timeout and keeps running when a signal arrives (it releases t
 only reliable stop is to end the process. The workers are forked from a "zygote": a process the
 executor forks as soon as it is made (make it before the app opens its own store, while the app
 has no threads), which opens the store once, when told to (the app tells it once its own store is
-open), and forks a worker whenever one is needed. A worker is ready at once, also when it replaces a killed one (a fresh process had to
-load the dataset again: 10 s at 10,000 synthetic cases). The app never forks after opening its
+open), and forks a worker whenever one is needed. A worker is ready at once, also when it replaces
+a killed one (a fresh process had to load the dataset again: 3 s at 10,000 synthetic cases). The app never forks after opening its
 store: Oxigraph writes to the pages its reads visit, and every first write to a page shared with
 a forked child costs a copy (case pages took 4-10 times as long). Each worker answers queries one
 at a time and caps the rows (or triples) it sends back.

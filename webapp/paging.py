@@ -24,12 +24,12 @@ def page_of(rows: list) -> dict:
     if not raw.isdigit() or not 1 <= int(raw) <= pages:
         abort(400, description=f"page must be a whole number from 1 to {pages}, not {raw!r}")
     number = int(raw)
-    start = (number - 1) * size
+    shown = requested_rows()
     args = {k: v for k, v in request.args.items() if k != "page"}
 
     def link(n: int) -> str | None:
         return "?" + urlencode({**args, "page": n}) if 1 <= n <= pages else None
 
-    return {"rows": rows[start:start + size], "size": size, "first": start + 1 if total else 0,
-            "last": min(total, start + size), "total": total, "number": number, "pages": pages,
+    return {"rows": rows[shown], "size": size, "first": shown.start + 1 if total else 0,
+            "last": min(total, shown.stop), "total": total, "number": number, "pages": pages,
             "previous": link(number - 1), "next": link(number + 1)}
