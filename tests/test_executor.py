@@ -42,12 +42,27 @@ def parent(pid: int) -> int:
         return int(stat.read().rsplit(")", 1)[1].split()[1])
 
 
-def test_workers_are_forks_of_the_zygote_and_answer(spec):
-    executor = Executor(spec, timeout=30, workers=2)
+def test_workers_are_forks_of_the_zygote_forked_on_demand_up_to_the_maximum(spec):
+    import threading
+    executor = Executor(spec, timeout=2, workers=2, queue_wait=0.2)
     try:
         assert not executor._all, "no worker before the first query"
         assert int(executor.run(COUNT_CASES).rows[0]["n"]) > 20
-        assert len(executor._all) == 2
+        assert len(executor._all) == 1, "one query at a time needs one worker"
+        outcomes = []
+
+        def runaway():
+            try:
+                executor.run(RUNAWAY)
+            except TrackTwoError as err:  # stopped at the limit, or no worker free within the wait
+                outcomes.append(type(err).__name__)
+        threads = [threading.Thread(target=runaway) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(executor._all) == 2, "four at once need more, but never more than the maximum"
+        assert sorted(outcomes) == ["Busy", "Busy", "QueryTimeout", "QueryTimeout"]
         assert all(parent(w.pid) == executor._zygote.pid for w in executor._all)
     finally:
         executor.close()

@@ -14,11 +14,29 @@ from .build import BuildFailed, build, require_build
 from .errors import TrackTwoError
 from .load import Project
 from .namespaces import bind_prefixes
-from .sparql import FORMATS, run, with_prologue
+from .results import ALIASES, serialize
+from .sparql import as_table, run, with_prologue
 from .store import BACKENDS, open_repository
 from .validate import validate
 
 EXPORT_FORMATS = {"ttl": "turtle", "nt": "nt", "nq": "nquads", "trig": "trig", "jsonld": "json-ld"}
+RESULT_FORMATS = ["table", "json", "xml", "csv", "tsv", "ttl", "nt", "jsonld"]  # table: for people
+
+
+def write_result(result, fmt: str) -> None:
+    """A query result on stdout: a table for people, or the SPARQL 1.1 result formats (the same
+    writers as the /sparql endpoint); graph results only as RDF, tables only as results."""
+    if fmt == "table":
+        out = as_table(result).encode("utf-8")
+    else:
+        media = ALIASES[fmt]
+        graph_format = fmt in ("ttl", "nt", "jsonld")
+        if graph_format != (result.kind == "graph"):
+            wanted = "ttl, nt or jsonld" if result.kind == "graph" else "json, xml, csv or tsv"
+            raise TrackTwoError(f"--format {fmt} does not fit this result; use {wanted} (or table)")
+        out = serialize(result, media)
+    sys.stdout.buffer.write(out if out.endswith(b"\n") else out + b"\n")
+    sys.stdout.flush()
 
 
 def cmd_validate(args) -> int:
@@ -112,9 +130,7 @@ def cmd_sparql(args) -> int:
     if args.query != "-" and Path(args.query).suffix in (".rq", ".sparql") and Path(args.query).is_file():
         text = Path(args.query).read_text(encoding="utf-8")
     repo = _repository(project, args.backend)
-    result = run(repo, with_prologue(text))
-    out = FORMATS[args.format](result)
-    sys.stdout.write(out if out.endswith("\n") else out + "\n")
+    write_result(run(repo, with_prologue(text)), args.format)
     return 0
 
 
@@ -176,9 +192,7 @@ def cmd_query_run(args) -> int:
             raise TrackTwoError(f"--param {item!r}: write it as name=value")
         values[name.strip()] = value
     repo = _repository(project, args.backend)
-    result = q.run(repo, values)
-    out = FORMATS[args.format](result)
-    sys.stdout.write(out if out.endswith("\n") else out + "\n")
+    write_result(q.run(repo, values), args.format)
     return 0
 
 
@@ -232,7 +246,8 @@ def cmd_serve(args) -> int:
         config["TRACKTWO_DATASET"] = str(require_build(project))
     app = create_app(config)
     print(f"serving http://{args.host}:{args.port}/ (backend: {args.backend})", file=sys.stderr)
-    serve(app, host=args.host, port=args.port, threads=4)
+    # more server threads than queries can run at once, so pages never wait behind /sparql
+    serve(app, host=args.host, port=args.port, threads=app.config["TRACKTWO_THREADS"], ident=None)
     return 0
 
 
@@ -265,7 +280,7 @@ def parser() -> argparse.ArgumentParser:
                    help="store backend (default: $TRACKTWO_BACKEND or oxigraph; sparql reads $TRACKTWO_ENDPOINT)")
     q = sub.add_parser("sparql", help="run a read-only SPARQL query over the built dataset")
     q.add_argument("query", help="the query text, a .rq file, or - to read standard input")
-    q.add_argument("--format", choices=list(FORMATS), default="table")
+    q.add_argument("--format", choices=RESULT_FORMATS, default="table")
     q.add_argument("--backend", **backend)
     q.set_defaults(func=cmd_sparql)
 
@@ -283,7 +298,7 @@ def parser() -> argparse.ArgumentParser:
     qr = qs.add_parser("run", help="run a saved query over the built dataset")
     qr.add_argument("name")
     qr.add_argument("--param", "-p", action="append", metavar="NAME=VALUE", help="a parameter value (repeatable)")
-    qr.add_argument("--format", choices=["table", "json", "csv", "tsv"], default="table")
+    qr.add_argument("--format", choices=["table", "json", "xml", "csv", "tsv"], default="table")
     qr.add_argument("--backend", **backend)
     qr.set_defaults(func=cmd_query_run)
 

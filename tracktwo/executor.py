@@ -10,6 +10,13 @@ a killed one (a fresh process had to load the dataset again: 3 s at 10,000 synth
 store: Oxigraph writes to the pages its reads visit, and every first write to a page shared with
 a forked child costs a copy (case pages took 4-10 times as long). Each worker answers queries one
 at a time and caps the rows (or triples) it sends back.
+
+Untrusted text is read and checked (tracktwo.sparql.read_query) inside the worker, so that reading
+counts against the time limit too (a 900 KB query once cost 22 s of parsing outside it). The
+zygote runs at a lower CPU priority and, for the embedded engines, cannot make network sockets
+(tracktwo.sandbox); its workers cannot make sockets at all. Fairness: workers are forked on demand
+up to a maximum; one client may hold only a few at a time (TooManyQueries), and a query that finds
+every worker busy waits a bounded time, then gets Busy, never a thread held for minutes.
 """
 
 from __future__ import annotations
@@ -28,7 +35,22 @@ from rdflib import Graph
 
 from .errors import TrackTwoError
 from .namespaces import bind_prefixes
-from .store import QueryTimeout, Repository, Result, open_repository
+from .sandbox import SandboxUnavailable, deny_network
+from .sparql import QueryRefused, read_query
+from .store import QueryFailed, QuerySyntaxError, QueryTimeout, Repository, Result, open_repository
+
+WORKER_NICENESS = 10  # query workers yield the CPU to the app's own pages
+
+
+class Busy(QueryTimeout):
+    """Every query worker stayed busy for the whole wait; try again in a few seconds."""
+
+
+class TooManyQueries(TrackTwoError):
+    """This client already has as many queries running as one client may."""
+
+
+_ERRORS = {"refused": QueryRefused, "syntax": QuerySyntaxError, "timeout": QueryTimeout, "failed": QueryFailed}
 
 
 @dataclass(frozen=True)
@@ -42,25 +64,36 @@ class StoreSpec:
 
 
 def _serve(conn: Connection, repo: Repository, cap: int) -> None:
-    """A worker's loop: answer queries until the app closes the connection."""
+    """A worker's loop: answer queries until the app closes the connection. Untrusted text is read
+    here (read_query), and the engine runs the text the check saw."""
     while True:
         try:
-            args = conn.recv()
+            text, bindings, default_graphs, named_graphs, base_iri, untrusted = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            result = repo.query(*args)
+            if untrusted:
+                text = read_query(text).text
+            result = repo.query(text, bindings, default_graphs, named_graphs, base_iri)
             if result.kind == "select" and len(result.rows) > cap:
                 result.rows, result.truncated = result.rows[:cap], True
             if result.kind == "graph":
                 triples = list(result.graph)
                 result.truncated = len(triples) > cap
                 result.graph = triples[:cap]  # a list of triples pickles reliably; rebuilt below
-            conn.send(("ok", result))
-        except TrackTwoError as err:
-            conn.send(("error", str(err)))
-        except Exception as err:  # an engine's own exception: report it, keep serving
-            conn.send(("error", f"query failed: {type(err).__name__}: {err}"))
+            conn.send(("ok", result, ""))
+        except QueryRefused as err:
+            conn.send(("refused", str(err), ""))
+        except QuerySyntaxError as err:
+            conn.send(("syntax", str(err), ""))
+        except QueryTimeout as err:
+            conn.send(("timeout", str(err), ""))
+        except QueryFailed as err:
+            conn.send(("failed", str(err), err.detail))
+        except RecursionError:
+            conn.send(("syntax", "the query is nested too deeply to run", ""))
+        except Exception as err:  # noqa: BLE001 - an engine's own exception: never verbatim to a client
+            conn.send(("failed", "the query failed inside the engine", f"{type(err).__name__}: {err}"))
 
 
 def _plain_signals() -> None:
@@ -82,6 +115,14 @@ def _zygote(control: socket.socket, spec: StoreSpec, cap: int) -> None:
         os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
         _plain_signals()
         signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the system reaps the workers that end
+        os.nice(WORKER_NICENESS)
+        isolated = False
+        if spec.backend != "sparql":  # (the remote backend's workers must reach their endpoint)
+            try:
+                deny_network(allow_unix=True)  # the zygote still makes socket pairs for its workers
+                isolated = True
+            except SandboxUnavailable:
+                pass
         if control.recv(1) != b"g":  # the app says when to open the store (or closes: never)
             return
         try:
@@ -89,7 +130,7 @@ def _zygote(control: socket.socket, spec: StoreSpec, cap: int) -> None:
         except Exception as err:  # reported to the app, which raises it
             control.sendall(f"error cannot open the store: {err}".encode())
             return
-        control.sendall(b"ready")
+        control.sendall(b"ready isolated" if isolated else b"ready")
         while control.recv(1):
             mine, theirs = socket.socketpair()
             pid = os.fork()
@@ -98,6 +139,8 @@ def _zygote(control: socket.socket, spec: StoreSpec, cap: int) -> None:
                     control.close()
                     mine.close()
                     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                    if isolated:
+                        deny_network(allow_unix=False)  # a worker makes no socket of any kind
                     _serve(Connection(theirs.detach()), repo, cap)
                 finally:
                     os._exit(0)
@@ -115,7 +158,7 @@ class _Zygote:
         self.control, theirs = socket.socketpair()
         self.lock = threading.Lock()
         self.startup_timeout = startup_timeout
-        self.ready, self.error, self.loading = False, None, False
+        self.ready, self.error, self.loading, self.isolated = False, None, False, False
         self.pid = os.fork()
         if self.pid == 0:
             self.control.close()
@@ -145,10 +188,10 @@ class _Zygote:
             status = self.control.recv(4096).decode()
         except OSError:
             status = "error the query process did not start in time"
-        if status != "ready":
+        if not status.startswith("ready"):
             self.error = status.removeprefix("error ") or "the query process exited while starting"
             raise TrackTwoError(self.error)
-        self.ready = True
+        self.ready, self.isolated = True, status == "ready isolated"
 
     def fork(self) -> tuple[int, Connection]:
         with self.lock:
@@ -194,70 +237,120 @@ class _Worker:
 
 class Executor:
     """Queries with a time limit, in workers forked from a zygote that opens the repository spec
-    describes. Make it before the app opens its own store; the workers start on the first query.
-    With load_now=False the zygote opens its store when load() is called (or on the first query):
-    an app calls it once its own store is open, so that a server's workers are ready after one
-    load each rather than two side by side."""
+    describes. Make it before the app opens its own store; workers are forked on demand, up to
+    `workers`. With load_now=False the zygote opens its store when load() is called (or on the
+    first query): an app calls it once its own store is open, so that a server's workers are ready
+    after one load each rather than two side by side.
 
-    def __init__(self, spec: StoreSpec, timeout: float = 10, cap: int = 10000, workers: int = 1,
-                 startup_timeout: float = 300, load_now: bool = True):
-        self.timeout, self.startup_timeout = timeout, startup_timeout
-        self.workers = max(1, workers)
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+    `per_client` queries may run at once for one client (the `client` given to run); a query that
+    finds all `workers` busy waits `queue_wait` seconds at most, then gets Busy."""
+
+    def __init__(self, spec: StoreSpec, timeout: float = 10, cap: int = 10000, workers: int = 4,
+                 startup_timeout: float = 300, load_now: bool = True, queue_wait: float = 2,
+                 per_client: int = 2):
+        self.timeout, self.startup_timeout, self.queue_wait = timeout, startup_timeout, queue_wait
+        self.workers, self.per_client = max(1, workers), max(1, per_client)
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()  # the warmest worker first
         self._all: set[_Worker] = set()
+        self._forking = 0
+        self._clients: dict[str, int] = {}
         self._lock = threading.Lock()
         self._zygote: _Zygote | None = _Zygote(spec, cap, startup_timeout, load_now)
-        self._started, self._starting = False, threading.Lock()
         atexit.register(self.close)
+
+    @property
+    def isolated(self) -> bool:
+        """Whether the workers run without network sockets (known once the store is open)."""
+        return self._zygote is not None and self._zygote.isolated
 
     def load(self) -> None:
         """Let the zygote open its store now, in the background."""
         if self._zygote is not None:
             self._zygote.load()
 
-    def _start(self) -> None:
-        """Fork the first workers (one thread does it; the others wait). If the zygote could not
-        open the store, every query gets that error."""
-        with self._starting:
-            if self._started:
-                return
-            if self._zygote is None:
-                raise TrackTwoError("the query executor is closed")
-            for _ in range(self.workers):
-                self._add(_Worker(self._zygote))
-            self._started = True
-
-    def _add(self, worker: _Worker) -> None:
+    def _fork(self) -> _Worker:
+        zygote = self._zygote
+        if zygote is None:
+            raise TrackTwoError("the query executor is closed")
+        worker = _Worker(zygote)
         with self._lock:
             self._all.add(worker)
-        self._idle.put(worker)
+        return worker
+
+    def _acquire(self) -> _Worker:
+        """An idle worker, a new fork while there are fewer than `workers`, or Busy after the wait."""
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            pass
+        with self._lock:
+            grow = len(self._all) + self._forking < self.workers
+            self._forking += grow
+        if grow:
+            try:
+                return self._fork()
+            finally:
+                with self._lock:
+                    self._forking -= 1
+        try:
+            return self._idle.get(timeout=self.queue_wait)
+        except queue.Empty:
+            raise Busy(f"all {self.workers} query workers are busy; try again in a few seconds") from None
 
     def _replace(self, dead: _Worker) -> None:
         with self._lock:
             self._all.discard(dead)
         dead.kill()
         if self._zygote is not None:  # (None once closed)
-            self._add(_Worker(self._zygote))  # a fork of the zygote: ready at once
+            self._idle.put(self._fork())  # a fork of the zygote: ready at once
 
-    def run(self, text: str, bindings=None, default_graphs=None, named_graphs=None, base_iri=None) -> Result:
-        if not self._started:
-            self._start()
+    def _enter(self, client: str | None) -> None:
+        if client is None:
+            return
+        with self._lock:
+            if self._clients.get(client, 0) >= self.per_client:
+                raise TooManyQueries(f"{self.per_client} of your queries are already running; "
+                                     "wait for one to finish")
+            self._clients[client] = self._clients.get(client, 0) + 1
+
+    def _leave(self, client: str | None) -> None:
+        if client is None:
+            return
+        with self._lock:
+            left = self._clients.get(client, 1) - 1
+            if left:
+                self._clients[client] = left
+            else:
+                self._clients.pop(client, None)
+
+    def run(self, text: str, bindings=None, default_graphs=None, named_graphs=None, base_iri=None,
+            untrusted: bool = True, client: str | None = None) -> Result:
+        """Run a query in a worker. Untrusted text is read and checked there first (read_query);
+        errors come back as QueryRefused, QuerySyntaxError, QueryTimeout (Busy), QueryFailed or
+        TooManyQueries, with messages fit for anyone."""
+        self._enter(client)
         try:
-            worker = self._idle.get(timeout=self.timeout + self.startup_timeout)
-        except queue.Empty:
-            raise QueryTimeout("every query worker is busy; try again") from None
+            return self._run(text, bindings, default_graphs, named_graphs, base_iri, untrusted)
+        finally:
+            self._leave(client)
+
+    def _run(self, text, bindings, default_graphs, named_graphs, base_iri, untrusted) -> Result:
+        worker = self._acquire()
         try:
-            worker.conn.send((text, bindings, default_graphs, named_graphs, base_iri))
+            worker.conn.send((text, bindings, default_graphs, named_graphs, base_iri, untrusted))
             if not worker.conn.poll(self.timeout):
                 self._replace(worker)
                 raise QueryTimeout(f"the query ran longer than the {self.timeout:g} s limit and was stopped")
-            status, payload = worker.conn.recv()
+            status, payload, detail = worker.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
             self._replace(worker)
             raise TrackTwoError("the query worker stopped unexpectedly; it has been replaced") from None
         self._idle.put(worker)
-        if status == "error":
-            raise TrackTwoError(payload)
+        if status != "ok":
+            error = _ERRORS[status](payload)
+            if detail:
+                error.detail = detail
+            raise error
         if payload.kind == "graph":
             graph = bind_prefixes(Graph())
             for triple in payload.graph:

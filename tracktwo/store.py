@@ -46,6 +46,19 @@ class QueryTimeout(TrackTwoError):
     """The query ran past its time limit and was stopped."""
 
 
+class QuerySyntaxError(TrackTwoError):
+    """The query cannot be read; the message says where."""
+
+
+class QueryFailed(TrackTwoError):
+    """The engine failed while running a query. The message is meant for anyone (it names no host,
+    port or exception); the engine's own words are kept in `detail`, for the log."""
+
+    def __init__(self, message: str, detail: str = ""):
+        super().__init__(message)
+        self.detail = detail
+
+
 class Repository(ABC):
     name = "abstract"
 
@@ -202,9 +215,9 @@ class OxigraphRepository(Repository):
         try:
             result = self.store.query(text, **options)
         except SyntaxError as err:
-            raise TrackTwoError(f"SPARQL syntax error: {err}") from None
+            raise QuerySyntaxError(f"SPARQL syntax error: {err}") from None
         except (RuntimeError, OSError, ValueError) as err:
-            raise TrackTwoError(f"query failed: {err}") from None
+            raise QueryFailed("the query failed inside the engine", f"{type(err).__name__}: {err}") from None
         if isinstance(result, ox.QueryBoolean):
             return Result("ask", boolean=bool(result))
         if isinstance(result, ox.QuerySolutions):
@@ -256,7 +269,7 @@ class RdflibRepository(Repository):
         try:
             query = translateQuery(parseQuery(text), base=base_iri)
         except Exception as err:  # rdflib raises pyparsing errors and others for bad queries
-            raise TrackTwoError(f"SPARQL error: {str(err).splitlines()[0]}") from None
+            raise QuerySyntaxError(f"SPARQL error: {str(err).splitlines()[0] if str(err) else type(err).__name__}") from None
         clause = query.algebra.get("datasetClause") or []
         if default_graphs is None and named_graphs is None and clause:
             default_graphs = [c.default for c in clause if c.get("default")]
@@ -265,8 +278,8 @@ class RdflibRepository(Repository):
         target = self.dataset if default_graphs is None and named_graphs is None else self._view(default_graphs, named_graphs)
         try:
             result = SPARQLResult(evalQuery(target, query, {Variable(k): v for k, v in (bindings or {}).items()}))
-        except Exception as err:
-            raise TrackTwoError(f"query failed: {str(err).splitlines()[0] if str(err) else type(err).__name__}") from None
+        except Exception as err:  # noqa: BLE001 - rdflib's evaluation raises many kinds
+            raise QueryFailed("the query failed inside the engine", f"{type(err).__name__}: {err}") from None
         if result.type == "ASK":
             return Result("ask", boolean=bool(result.askAnswer))
         if result.type == "SELECT":
@@ -329,20 +342,20 @@ class SparqlRepository(Repository):
                 try:
                     graph.parse(data=body, format="turtle")
                 except Exception:
-                    raise QueryTimeout(f"{self.endpoint} sent an unreadable graph (a timeout cuts the body short)") from None
+                    raise QueryTimeout("the SPARQL server sent an unreadable graph (its time limit cuts the body short)") from None
                 return Result("graph", graph=graph)
             sparql.setReturnFormat(JSON)
             response = sparql.query()
             body = response.response.read()
         except SPARQLWrapperException as err:
-            raise TrackTwoError(f"{self.endpoint}: {str(err).splitlines()[0]}") from None
+            raise QueryFailed("the SPARQL server refused the query", f"{self.endpoint}: {str(err).splitlines()[0]}") from None
         except (OSError, TimeoutError) as err:
-            raise QueryTimeout(f"{self.endpoint} did not answer within {self.timeout:g} s ({err})") from None
+            raise QueryTimeout(f"the SPARQL server did not answer within {self.timeout:g} s") from None
         try:
             data = json.loads(body)
         except ValueError:
             # `oxigraph serve --timeout-s` answers 200 with a truncated body when it cancels a query
-            raise QueryTimeout(f"{self.endpoint} sent an unreadable result (a timeout cuts the body short)") from None
+            raise QueryTimeout("the SPARQL server sent an unreadable result (its time limit cuts the body short)") from None
         if "boolean" in data:
             return Result("ask", boolean=bool(data["boolean"]))
         variables = data["head"].get("vars", [])

@@ -24,11 +24,16 @@ DEFAULTS = {
     "TRACKTWO_QUERY_TIMEOUT": 10.0,            # seconds a /sparql query may run
     "TRACKTWO_RESULT_CAP": 10000,              # rows (or triples) a /sparql answer may carry
     "TRACKTWO_MAX_BODY": 1024 * 1024,          # bytes a request body may have
-    "TRACKTWO_WORKERS": 1,                     # query worker processes for /sparql
+    "TRACKTWO_WORKERS": 6,                     # most query worker processes for /sparql (forked on demand)
+    "TRACKTWO_CLIENT_QUERIES": 2,              # /sparql queries one client may run at once (then 429)
+    "TRACKTWO_QUEUE_WAIT": 2.0,                # seconds a query waits for a busy worker (then 503)
+    "TRACKTWO_THREADS": 16,                    # server threads for `tracktwo serve` (more than workers)
+    "TRACKTWO_PROXIES": 0,                     # reverse proxies to trust for the client's address
     "TRACKTWO_PAGE_SIZE": 500,                 # rows on one page of a saved query's results
     "TRACKTWO_PAGE_CACHE_MB": 32,              # rendered pages kept per process (0: none)
 }
 TYPES = {"TRACKTWO_QUERY_TIMEOUT": float, "TRACKTWO_RESULT_CAP": int, "TRACKTWO_MAX_BODY": int, "TRACKTWO_WORKERS": int,
+         "TRACKTWO_CLIENT_QUERIES": int, "TRACKTWO_QUEUE_WAIT": float, "TRACKTWO_THREADS": int, "TRACKTWO_PROXIES": int,
          "TRACKTWO_PAGE_SIZE": int, "TRACKTWO_PAGE_CACHE_MB": float}
 
 
@@ -47,7 +52,8 @@ def create_app(config: dict | None = None) -> Flask:
     # store (forking after would make the app's reads slower), and that process opens its own copy
     # once the app's is open: the app is ready after one load, not two side by side
     executor = Executor(spec, app.config["TRACKTWO_QUERY_TIMEOUT"], app.config["TRACKTWO_RESULT_CAP"],
-                        app.config["TRACKTWO_WORKERS"], load_now=False)
+                        app.config["TRACKTWO_WORKERS"], load_now=False, queue_wait=app.config["TRACKTWO_QUEUE_WAIT"],
+                        per_client=app.config["TRACKTWO_CLIENT_QUERIES"])
     app.extensions["tracktwo.executor"] = executor
     repo = open_repository(Path(spec.dataset), spec.backend, spec.endpoint, spec.timeout)
     app.extensions["tracktwo.repo"] = repo
@@ -64,9 +70,10 @@ def create_app(config: dict | None = None) -> Flask:
     from .sections import load_sections
     app.extensions["tracktwo.sections"] = load_sections(Path(__file__).resolve().parent / "sections")
 
-    from . import format
+    from . import format, security
     from .views import browse, cases, downloads, ontology, queries, readings, resources, sparql
     format.register(app)
+    security.register(app)
     app.register_blueprint(cases.bp)
     app.register_blueprint(downloads.bp)
     app.register_blueprint(browse.bp)

@@ -2,8 +2,9 @@
 
 GET with `query=`, POST form-encoded, POST `application/sparql-query`; `default-graph-uri` /
 `named-graph-uri` choose among the dataset's own graphs. Results by content negotiation (or a
-`format` parameter). Updates and SERVICE are refused before anything runs; every query runs in
-a worker process with a time limit, and results are capped.
+`format` parameter). Every query is read, checked and run in a worker process with a time limit
+(tracktwo.executor): updates and SERVICE are refused there before anything runs, results are
+capped, and a client may run only a few queries at once.
 """
 
 from __future__ import annotations
@@ -13,9 +14,12 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from tracktwo.errors import TrackTwoError
-from tracktwo.results import ALIASES, GRAPH, media_types, serialize
-from tracktwo.sparql import QueryRefused, check_query
-from tracktwo.store import QueryTimeout
+from tracktwo.executor import TooManyQueries
+from tracktwo.results import ALIASES, GRAPH, UnwritableResult, media_types, serialize
+from tracktwo.sparql import QueryRefused
+from tracktwo.store import QueryFailed, QueryTimeout
+
+from ..security import client_id, log_failure
 
 bp = Blueprint("sparql", __name__)
 
@@ -30,10 +34,34 @@ class ProtocolError(Exception):
         self.status, self.message = status, message
 
 
+RETRY_AFTER = "5"  # seconds: a busy or rate-limited client should come back soon, not hammer
+
+
 def _error(status: int, message: str) -> Response:
     response = Response(message.rstrip() + "\n", status=status, mimetype="text/plain")
     response.headers["Access-Control-Allow-Origin"] = "*"
+    if status in (429, 503):
+        response.headers["Retry-After"] = RETRY_AFTER
     return response
+
+
+def run_untrusted(text: str, defaults=None, named=None):
+    """Run a query someone sent, in a worker: (result, None) or (None, (status, message))."""
+    try:
+        result = current_app.extensions["tracktwo.executor"].run(text, None, defaults, named, request.base_url,
+                                                                 client=client_id())
+        return result, None
+    except QueryRefused as err:
+        return None, (403, str(err))
+    except TooManyQueries as err:
+        return None, (429, str(err))
+    except QueryTimeout as err:
+        return None, (503, str(err))
+    except QueryFailed as err:
+        log_failure(err)
+        return None, (400, str(err))
+    except TrackTwoError as err:  # syntax errors, a stopped worker: messages fit for anyone
+        return None, (400, str(err))
 
 
 def _media_type() -> tuple[str | None, str]:
@@ -127,25 +155,21 @@ def _service_description() -> Response:
 def endpoint():
     try:
         text, defaults, named = _read_request()
-        if text is None:
-            return _service_description()
-        kind = check_query(text)
     except ProtocolError as err:
         return _error(err.status, err.message)
-    except QueryRefused as err:
-        return _error(403, str(err))
-    except TrackTwoError as err:
-        return _error(400, str(err))
-    media = _choose(kind)
+    if text is None:
+        return _service_description()
+    result, failure = run_untrusted(text, defaults, named)
+    if failure:
+        return _error(*failure)
+    media = _choose(result.kind)
     if media is None:
-        return _error(406, "no result format matches the request; available: " + ", ".join(media_types(kind)))
+        return _error(406, "no result format matches the request; available: " + ", ".join(media_types(result.kind)))
     try:
-        result = current_app.extensions["tracktwo.executor"].run(text, None, defaults, named, request.base_url)
-    except QueryTimeout as err:
-        return _error(503, str(err))
-    except TrackTwoError as err:
-        return _error(400, str(err))
-    response = Response(serialize(result, media), mimetype=media)
+        body = serialize(result, media)
+    except UnwritableResult as err:
+        return _error(406, str(err))
+    response = Response(body, mimetype=media)
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Vary"] = "Accept"
     if result.truncated:
@@ -167,14 +191,15 @@ def editor():
     from tracktwo.namespaces import sparql_prologue
     text = request.args.get("query")
     result, error = None, None
+    status = 200
     if text:
-        try:
-            kind = check_query(text)
-            if kind == "graph":
-                raise TrackTwoError("this page shows tables: run CONSTRUCT and DESCRIBE through /sparql")
-            result = current_app.extensions["tracktwo.executor"].run(text, None, None, None, request.base_url)
-        except (TrackTwoError, QueryTimeout) as err:
-            error = str(err)
+        result, failure = run_untrusted(text)
+        if failure:
+            status, error = failure
+        elif result.kind == "graph":
+            result, status, error = None, 400, "this page shows tables: run CONSTRUCT and DESCRIBE through /sparql"
     default = sparql_prologue() + "\n" + next(iter(EXAMPLES.values()))
-    return render_template("editor.html", text=text or default, result=result, error=error,
-                           examples={k: sparql_prologue() + "\n" + v for k, v in EXAMPLES.items()}), (400 if error else 200)
+    page = render_template("editor.html", text=text or default, result=result, error=error,
+                           examples={k: sparql_prologue() + "\n" + v for k, v in EXAMPLES.items()})
+    headers = {"Retry-After": RETRY_AFTER} if status in (429, 503) else {}
+    return page, status, headers
