@@ -82,6 +82,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(ontology.bp)
     app.register_blueprint(readings.bp)
     app.register_blueprint(sparql.bp)
+    from .views import api
+    app.register_blueprint(api.bp)
 
     @app.errorhandler(404)
     def not_found(_err):
