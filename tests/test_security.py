@@ -412,3 +412,11 @@ def test_the_command_line_and_the_endpoint_write_the_same_results(built, backend
         blank = (lambda text: [line.split("\t" if fmt == "tsv" else ",")[0] for line in text.splitlines()]) \
             if fmt != "json" else (lambda text: text.count('"type": "bnode"'))
         assert blank(cli.stdout) == blank(web)  # (blank node labels differ from run to run)
+
+
+def test_the_command_line_prints_no_traceback_for_an_invalid_literal(built):
+    for backend in ("oxigraph", "rdflib"):
+        result = run_cli("--root", built.root, "sparql", "--backend", backend,
+                         'SELECT ?d WHERE { BIND("1993-13-45"^^xsd:date AS ?d) }')
+        assert result.returncode == 0 and "1993-13-45" in result.stdout
+        assert "Traceback" not in result.stderr, result.stderr

@@ -327,9 +327,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .load import quiet_rdflib
     args = parser().parse_args(argv)
     try:
-        return args.func(args)
+        with quiet_rdflib():  # rdflib logs a traceback for a literal such as "1993-13-45"^^xsd:date
+            return args.func(args)
     except TrackTwoError as err:
         print(f"tracktwo: {err}", file=sys.stderr)
         return 1
