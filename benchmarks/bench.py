@@ -8,7 +8,9 @@ read into Python, the rows of the first page labelled), next to the raw pyoxigra
 the same text on the same graph (the baseline the ratios are against), and as a download runs it
 (every row labelled).
 Then it serves the app under gunicorn (2 workers) on loopback, times pages end to end over HTTP,
-and runs wrk against them. Results go to benchmarks/results/ as Markdown and JSON.
+and runs wrk against them; and the runaway scenario (benchmarks/runaway.py: a trivial query and
+case pages while four clients run queries that never end). Results go to benchmarks/results/ as
+Markdown and JSON.
 """
 
 from __future__ import annotations
@@ -296,6 +298,9 @@ def markdown(report: dict) -> str:
                 lines += [f"| `{r['url'].split('/', 3)[-1] or '/'}` | {r.get('requests_per_s', 0):.0f} | {r.get('p50_ms', 0):.1f} | "
                           f"{r.get('p99_ms', 0):.1f} | {r['errors']} |" for r in h["load"]]
                 lines.append("")
+        if "runaway" in size:
+            from benchmarks.runaway import markdown as runaway_markdown
+            lines += [runaway_markdown(size["runaway"])]
     return "\n".join(lines) + "\n"
 
 
@@ -350,6 +355,10 @@ def main() -> None:
                     server.wait(timeout=30)
         print(f"{n} cases: HTTP …", file=sys.stderr)
         size["http"] = serve_and_measure(corpus, PAGES, runs, load, n)
+        if n <= 1000:  # (at 10,000 cases the runaway cross product is the same; only slower to start)
+            from benchmarks.runaway import scenario
+            print(f"{n} cases: runaway queries …", file=sys.stderr)
+            size["runaway"] = scenario(corpus, 10 if args.quick else 20)
         report["sizes"].append(size)
         save(report, stamp)  # after every size, so a long run that is stopped keeps what it measured
     print(markdown(report))
