@@ -114,3 +114,25 @@ def test_trainer_builds_a_three_session_pack_shares_it_and_downloads_bibtex(site
     assert len(library.entries) == len(set(chosen)) and not library.failed_blocks
     assert all(e.fields_dict.get("title") for e in library.entries)
     fresh.close()
+
+
+def test_no_page_breaks_the_content_security_policy(site, page):
+    """Every kind of page, scripts and the editor included, runs under the app's CSP without a
+    single violation (an inline script or style would be one), and the editor still takes over."""
+    context = page.context.browser.new_context()
+    try:
+        page = context.new_page()
+        page.add_init_script("window.__violations = []; document.addEventListener('securitypolicyviolation', "
+                             "e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));")
+        console = []
+        page.on("console", lambda message: console.append(message.text))
+        for path in ["/", "/cases", "/id/case/oslo-back-channel", "/id/person/yair-hirschfeld", "/queries",
+                     "/queries/case-timeline?case=oslo-back-channel", "/sparql-editor", "/readings", "/ontology"]:
+            response = page.goto(site + path)
+            assert response.headers["content-security-policy"].startswith("default-src 'self'")
+            assert page.evaluate("window.__violations") == [], path
+            if path == "/sparql-editor":
+                assert page.locator(".CodeMirror").count() == 1
+    finally:
+        context.close()
+    assert not [text for text in console if "Content Security Policy" in text]
