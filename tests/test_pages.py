@@ -179,7 +179,7 @@ def test_page_cache_keeps_pages_up_to_its_size_in_bytes(built):
     dataset = str(dataset_path(built))
     sizes = {}
     for path in paths:
-        plain = create_app({"TRACKTWO_DATASET": dataset, "TRACKTWO_NO_PAGE_CACHE": True})
+        plain = create_app({"TRACKTWO_DATASET": dataset, "TRACKTWO_PAGE_CACHE_MB": 0})
         sizes[path] = len(plain.test_client().get(path).data)
         plain.extensions["tracktwo.executor"].close()
     room = sizes[paths[1]] + sizes[paths[2]]  # the last two fit, not all three

@@ -420,3 +420,14 @@ def test_the_command_line_prints_no_traceback_for_an_invalid_literal(built):
                          'SELECT ?d WHERE { BIND("1993-13-45"^^xsd:date AS ?d) }')
         assert result.returncode == 0 and "1993-13-45" in result.stdout
         assert "Traceback" not in result.stderr, result.stderr
+
+
+def test_settings_are_checked_at_start_up_and_the_readme_lists_them_all():
+    from webapp.settings import SettingsError, markdown_table
+    for bad, message in [({"TRACKTWO_PAGE_SIZE": "0"}, "TRACKTWO_PAGE_SIZE must be a whole number from 1 to 100000, not '0'"),
+                         ({"TRACKTWO_PAGE_SIZE": "²"}, "not '²'"), ({"TRACKTWO_BACKEND": "mysql"}, "one of oxigraph"),
+                         ({"TRACKTWO_QUERY_TIMEOUT": "nan"}, "TRACKTWO_QUERY_TIMEOUT must be a number"),
+                         ({"TRACKTWO_PAGESIZE": "5"}, "unknown setting TRACKTWO_PAGESIZE")]:
+        with pytest.raises(SettingsError, match=message):
+            create_app(bad)
+    assert markdown_table() in (REPO / "README.md").read_text(encoding="utf-8")

@@ -14,40 +14,23 @@ from pathlib import Path
 from flask import Flask, render_template
 
 from tracktwo.executor import Executor, StoreSpec
+
+from . import settings
 from tracktwo.store import open_repository, release_free_memory
 
-# Safe defaults in one place (every one can be set as an environment variable).
-DEFAULTS = {
-    "TRACKTWO_DATASET": "build/tracktwo.nq",   # the built dataset (N-Quads)
-    "TRACKTWO_BACKEND": "oxigraph",            # oxigraph | rdflib | sparql
-    "TRACKTWO_ENDPOINT": None,                 # the remote SPARQL endpoint, for the sparql backend
-    "TRACKTWO_QUERY_TIMEOUT": 10.0,            # seconds a /sparql query may run
-    "TRACKTWO_RESULT_CAP": 10000,              # rows (or triples) a /sparql answer may carry
-    "TRACKTWO_MAX_BODY": 1024 * 1024,          # bytes a request body may have
-    "TRACKTWO_WORKERS": 6,                     # most query worker processes for /sparql (forked on demand)
-    "TRACKTWO_CLIENT_QUERIES": 2,              # /sparql queries one client may run at once (then 429)
-    "TRACKTWO_QUEUE_WAIT": 2.0,                # seconds a query waits for a busy worker (then 503)
-    "TRACKTWO_THREADS": 16,                    # server threads for `tracktwo serve` (more than workers)
-    "TRACKTWO_PROXIES": 0,                     # reverse proxies to trust for the client's address
-    "TRACKTWO_PAGE_SIZE": 500,                 # rows on one page of a saved query's results
-    "TRACKTWO_PAGE_CACHE_MB": 32,              # rendered pages kept per process (0: none)
-}
-TYPES = {"TRACKTWO_QUERY_TIMEOUT": float, "TRACKTWO_RESULT_CAP": int, "TRACKTWO_MAX_BODY": int, "TRACKTWO_WORKERS": int,
-         "TRACKTWO_CLIENT_QUERIES": int, "TRACKTWO_QUEUE_WAIT": float, "TRACKTWO_THREADS": int, "TRACKTWO_PROXIES": int,
-         "TRACKTWO_PAGE_SIZE": int, "TRACKTWO_PAGE_CACHE_MB": float}
+# Safe defaults in one place: webapp/settings.py, every one a TRACKTWO_* environment variable.
+DEFAULTS = {s.name: s.default for s in settings.SETTINGS}
 
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__)
-    app.config.update(DEFAULTS)
-    app.config.update({k: v for k, v in os.environ.items() if k.startswith("TRACKTWO_")})
-    app.config.update(config or {})
-    for key, cast in TYPES.items():
-        app.config[key] = cast(app.config[key])
+    app.config.update(settings.load(os.environ, config))  # checked: a bad value stops here, named
     app.config["MAX_CONTENT_LENGTH"] = app.config["TRACKTWO_MAX_BODY"]
+    for name in settings.unknown_in(os.environ):
+        app.logger.warning("ignoring %s: not a tracktwo setting", name)
 
     spec = StoreSpec(str(Path(app.config["TRACKTWO_DATASET"])), app.config["TRACKTWO_BACKEND"],
-                     app.config["TRACKTWO_ENDPOINT"], app.config["TRACKTWO_QUERY_TIMEOUT"])
+                     app.config["TRACKTWO_ENDPOINT"], app.config["TRACKTWO_ENDPOINT_TIMEOUT"])
     # The /sparql executor first: it forks a process for the query workers before the app opens its
     # store (forking after would make the app's reads slower), and that process opens its own copy
     # once the app's is open: the app is ready after one load, not two side by side

@@ -44,7 +44,7 @@ def cached_page(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         limit = current_app.config["TRACKTWO_PAGE_CACHE_MB"]
-        if current_app.config.get("TRACKTWO_NO_PAGE_CACHE") or limit <= 0:
+        if limit <= 0:
             return view(*args, **kwargs)
         cache = current_app.extensions.get("tracktwo.pages")
         if cache is None:
