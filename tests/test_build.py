@@ -65,20 +65,26 @@ def test_atomic_write_keeps_the_old_file_when_interrupted(tmp_path):
 
 
 def test_killed_build_leaves_the_previous_build_usable(tmp_path, built):
+    """The kill lands inside the write of the dataset: as soon as its temporary file (or, were the
+    write not atomic, the dataset itself) starts to change. The previous dataset must survive."""
     root = tmp_path / "r"
     shutil.copytree(built.root, root)
-    previous = (root / "build" / "tracktwo.nq").read_bytes()
-    shutil.rmtree(root / "build" / "cache")  # so the reasoner has real work to be killed in
+    target = root / "build" / "tracktwo.nq"
+    previous, before = target.read_bytes(), target.stat()
     proc = subprocess.Popen([sys.executable, "-m", "tracktwo.cli", "--root", str(root), "build", "--force"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
-    while not (root / "build" / "cache").exists() and time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.05)  # the first case has been reasoned: the build is half way
+    deadline, writing = time.monotonic() + 300, []
+    while not writing and time.monotonic() < deadline and proc.poll() is None:
+        writing = [p for p in (root / "build").glob(".tracktwo.nq.*.tmp") if p.stat().st_size > 0]
+        now = target.stat()
+        if (now.st_ino, now.st_size, now.st_mtime_ns) != (before.st_ino, before.st_size, before.st_mtime_ns):
+            writing.append(target)
     assert proc.poll() is None, "the build finished before it could be interrupted"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    assert (root / "build" / "tracktwo.nq").read_bytes() == previous
-    Dataset().parse(str(root / "build" / "tracktwo.nq"), format="nquads")
+    assert writing and writing[0] != target, "the dataset itself was being written in place"
+    assert target.read_bytes() == previous
+    Dataset().parse(str(target), format="nquads")
     manifest = json.loads((root / "build" / "manifest.json").read_text())
     assert manifest["quads"] == previous.decode().count("\n")
 

@@ -25,9 +25,15 @@ def rows(repo, query, **bindings):
     return repo.select(sparql_prologue() + query, bindings)
 
 
-def test_the_repository_validates(built):
-    # `built` ran validate + reason + build over the repository's own files; check what it wrote.
-    assert dataset_path(built).stat().st_size > 0
+def test_the_repository_validates_and_every_case_file_is_in_the_build(built, repo):
+    # `built` ran validate + reason + build over the repository's own files; check what it wrote:
+    # one named graph per case file, each holding its case
+    from tracktwo.namespaces import GRAPH
+    graphs = {str(g) for g in repo.graph_names()}
+    for path in (REPO_ROOT / "cases").glob("*.ttl"):
+        assert f"{GRAPH}cases/{path.stem}" in graphs, path.name
+        assert repo.query(sparql_prologue() + "ASK { GRAPH ?g { ?c a t2:Case } }",
+                          {"g": URIRef(f"{GRAPH}cases/{path.stem}")}).boolean, path.name
 
 
 @pytest.mark.parametrize("slug", CASES)

@@ -42,6 +42,22 @@ def parent(pid: int) -> int:
         return int(stat.read().rsplit(")", 1)[1].split()[1])
 
 
+def waiting_for_word(pid: int, seconds: float = 30) -> None:
+    """Wait until the zygote is blocked reading its socket (recvfrom), which it does before it opens
+    any store: a deterministic point, where a sleep would be a guess."""
+    import platform
+    recvfrom = {"x86_64": "45", "aarch64": "207"}.get(platform.machine())
+    if recvfrom is None:
+        pytest.skip("no syscall number known for this machine")
+    deadline = time.monotonic() + seconds
+    while True:
+        with open(f"/proc/{pid}/syscall") as f:
+            if f.read().split()[0] == recvfrom:
+                return
+        assert time.monotonic() < deadline, "the zygote never waited for the word to open its store"
+        time.sleep(0.01)
+
+
 def test_workers_are_forks_of_the_zygote_forked_on_demand_up_to_the_maximum(spec):
     import threading
     executor = Executor(spec, timeout=2, workers=2, queue_wait=0.2)
@@ -75,7 +91,7 @@ def test_the_zygote_opens_its_store_only_when_told(spec, tmp_path):
     later = tmp_path / "later.nq"
     executor = Executor(StoreSpec(str(later)), timeout=30, load_now=False)
     try:
-        time.sleep(0.5)  # time enough to have failed, had it tried
+        waiting_for_word(executor._zygote.pid)  # it reached its wait for the word, not opening anything
         shutil.copy(spec.dataset, later)
         executor.load()
         assert int(executor.run(COUNT_CASES).rows[0]["n"]) > 20

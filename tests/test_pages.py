@@ -19,7 +19,9 @@ SCRIPT = "<script>alert(1)</script>"
 
 @pytest.fixture(scope="module")
 def client(built):
-    return create_app({"TRACKTWO_DATASET": str(dataset_path(built)), "TESTING": True}).test_client()
+    app = create_app({"TRACKTWO_DATASET": str(dataset_path(built)), "TESTING": True})
+    yield app.test_client()
+    app.extensions["tracktwo.executor"].close()  # its query processes end with the module
 
 
 @pytest.mark.parametrize("path, words", [
@@ -205,9 +207,9 @@ def test_actor_page_shows_participations_across_cases_and_crossings(client):
     participations = section(page, "actor-participations")
     assert "Oslo back channel" in participations and "Oslo back channel" in section(page, "actor-crossings")
     crossings = section(page, "actor-crossings")
-    # Qurei led the PLO side in the back channel and then in the official talks (the case file says so)
-    assert "Official negotiations" in crossings or "official" in crossings.lower()
-    assert "/id/process/" in crossings
+    # Qurei led the PLO side in the back channel and then in the official talks (the case file says
+    # so: participation:ahmed-qurei--oslo-official-negotiations)
+    assert "/id/process/oslo-official-negotiations" in crossings and "/id/process/oslo-back-channel" in crossings
 
 
 def test_actor_page_of_someone_who_appears_in_two_cases(client):
@@ -281,7 +283,7 @@ def test_resource_pages_embed_schema_org_json_ld(client, path, schema_type):
 def test_ontology_page_lists_classes_properties_and_schemes(client):
     page = client.get("/ontology").get_data(as_text=True)
     assert 'id="Case"' in page and 'id="Bridge"' in page and 'id="participationIn"' in page
-    assert "Track 1.5" in page and "Facilitator" in page or "facilitator" in page
+    assert "Track 1.5" in page and '<dt><a href="/id/role/facilitator">facilitator</a>' in page
     # class and property IRIs on other pages link here
     resource = client.get("/id/person/harold-saunders").get_data(as_text=True)
     assert 'href="/ontology#Person"' in resource

@@ -44,7 +44,9 @@ def graph(built):
 
 @pytest.fixture(scope="module")
 def client(built):
-    return create_app({"TRACKTWO_DATASET": str(dataset_path(built)), "TESTING": True}).test_client()
+    app = create_app({"TRACKTWO_DATASET": str(dataset_path(built)), "TESTING": True})
+    yield app.test_client()
+    app.extensions["tracktwo.executor"].close()  # its query processes end with the module
 
 
 def source_facts(graph, iri):
