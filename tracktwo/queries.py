@@ -1,18 +1,30 @@
-"""Saved queries: one .rq file per question, with grlc-style `#+` decorators.
+"""The query catalogue: every query the project runs is a .rq file with grlc-style `#+` decorators,
+read by this one module with one set of rules, loaded and checked once.
 
-    #+ summary: one line
-    #+ description: what it answers and how to read it
-    #+ tags: [bridges, accords]
-    #+ defaults: [{role: role:convener}]
-    #+ enumerate: [{role: [role:convener, role:funder]}]
-    #+ view: table
+Three kinds, one format:
 
-Parameters follow grlc's convention: ``?_name_type`` is required, ``?__name_type`` optional;
-the type suffix is one of iri, integer, decimal, date, boolean, string (string if omitted).
+- **saved** (`queries/*.rq`): researchers' questions, shown in the gallery, the OpenAPI description,
+  the command line.
+
+      #+ summary: one line
+      #+ description: what it answers and how to read it
+      #+ tags: [bridges, accords]
+      #+ defaults: [{role: role:convener}]
+      #+ enumerate: [{role: [role:convener, role:funder]}]
+      #+ view: table
+
+  Parameters follow grlc's convention: ``?_name_type`` is required, ``?__name_type`` optional;
+  the type suffix is one of iri, integer, decimal, date, boolean, string (string if omitted).
+- **section** (`webapp/sections/*.rq`): a panel of a resource page, with ``#+ title:``,
+  ``#+ kinds: [person, …]``, ``#+ order:``, ``#+ note:``, and either a SELECT in which ``?r`` is the
+  resource or ``#+ saved: NAME`` (a saved query with one IRI parameter, set to the resource).
+- **page** (`webapp/queries/*.rq`): a query a page runs, with ``#+ summary:`` and
+  ``#+ binds: [case]`` naming the variables the page sets.
+
 Values are bound as typed RDF terms: rdflib takes them as initial bindings, Oxigraph and remote
 endpoints as an inline VALUES block written from the validated terms (tracktwo.store.inline_values);
-user text never becomes query syntax. A saved query projects its parameters and uses them in the
-top-level group of its WHERE clause (the registry checks the first and hides those columns).
+user text never becomes query syntax. A broken file is a QueryFileError naming its file and line,
+and a catalogue with any broken file refuses to start (Catalogue.check).
 """
 
 from __future__ import annotations
@@ -35,7 +47,11 @@ from .store import Repository, Result
 
 TYPES = ("iri", "integer", "decimal", "date", "boolean", "string")
 VIEWS = ("table", "timeline", "bar", "graph", "map")
-KEYS = {"summary", "description", "tags", "defaults", "enumerate", "view"}
+KEYS = {  # the decorators each kind of query takes
+    "saved": {"summary", "description", "tags", "defaults", "enumerate", "view"},
+    "section": {"title", "kinds", "order", "note", "saved"},
+    "page": {"summary", "description", "binds"},
+}
 PARAM = re.compile(r"\?(_{1,2})([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*)")
 IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 
@@ -113,7 +129,9 @@ _CONVERT = {"iri": _iri, "integer": _integer, "decimal": _decimal, "date": _date
 
 
 @dataclass
-class SavedQuery:
+class QuerySpec:
+    """One query of the catalogue, whatever its kind."""
+
     name: str
     path: Path
     text: str
@@ -122,6 +140,14 @@ class SavedQuery:
     tags: list[str] = field(default_factory=list)
     view: str = "table"
     params: list[Param] = field(default_factory=list)
+    kind: str = "saved"                      # saved | section | page
+    title: str = ""                          # a section's heading
+    kinds: list[str] = field(default_factory=list)   # the resource kinds a section appears on
+    order: int = 9
+    note: str = ""
+    saved: str | None = None                 # a section that runs a saved query
+    binds: list[str] = field(default_factory=list)   # the variables a page or section sets
+    variables: list[str] = field(default_factory=list)  # what it projects (SELECT)
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -159,6 +185,9 @@ class SavedQuery:
         return with_labels(repo, result, labelled)
 
 
+SavedQuery = QuerySpec  # the name it had when only saved queries were files
+
+
 def with_labels(repo: Repository, result: Result, labelled: slice = slice(None)) -> Result:
     """Add a `<column>Label` column after every IRI column that does not have one, filled in the
     rows `labelled` picks (the columns are the same whichever rows are filled)."""
@@ -187,7 +216,7 @@ def with_labels(repo: Repository, result: Result, labelled: slice = slice(None))
 
 # --- loading ---------------------------------------------------------------------------------
 
-def _decorators(path: Path, text: str) -> dict:
+def _decorators(path: Path, text: str, kind: str = "saved") -> dict:
     lines = []
     for line in text.splitlines():
         if line.startswith("#+"):
@@ -198,8 +227,9 @@ def _decorators(path: Path, text: str) -> dict:
             continue
         else:
             break
+    first = {"saved": "summary", "page": "summary", "section": "title"}[kind]
     if not lines:
-        raise QueryFileError(path, 1, "no `#+ summary:` decorator at the top of the file")
+        raise QueryFileError(path, 1, f"no `#+ {first}:` decorator at the top of the file")
     try:
         data = yaml.safe_load("\n".join(lines)) or {}
     except yaml.YAMLError as err:
@@ -207,10 +237,14 @@ def _decorators(path: Path, text: str) -> dict:
         raise QueryFileError(path, mark.line + 1 if mark else None, f"bad decorator: {err}") from None
     if not isinstance(data, dict):
         raise QueryFileError(path, 1, "decorators must be `#+ key: value` lines")
-    unknown = set(data) - KEYS
+    unknown = set(data) - KEYS[kind]
     if unknown:
-        raise QueryFileError(path, None, f"unknown decorator(s): {', '.join(sorted(unknown))}; "
-                                         f"known: {', '.join(sorted(KEYS))}")
+        name = sorted(unknown)[0]
+        raise QueryFileError(path, _line_of(text, f"#+ {name}", comments=True),
+                             f"unknown decorator(s) for a {kind} query: {', '.join(sorted(unknown))}; "
+                             f"known: {', '.join(sorted(KEYS[kind]))}")
+    if not data.get(first):
+        raise QueryFileError(path, 1, f"the `{first}` decorator is required")
     return data
 
 
@@ -229,26 +263,47 @@ def _mapping(path: Path, data, key: str) -> dict:
     return {str(k): v for k, v in value.items()}
 
 
-def load_query(path: Path) -> SavedQuery:
-    text = path.read_text(encoding="utf-8")
-    data = _decorators(path, text)
+def _parse(path: Path, text: str):
     try:
-        parsed = parseQuery(text)
-        algebra = translateQuery(parsed).algebra
+        return translateQuery(parseQuery(text)).algebra
     except ParseException as err:
         raise QueryFileError(path, err.lineno, f"SPARQL syntax error: {err.msg}") from None
     except Exception as err:  # undefined prefixes and similar surface here
         raise QueryFileError(path, None, f"SPARQL error: {err}") from None
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise QueryFileError(path, None, f"cannot be read: {err}") from None
+
+
+def load_query(path: Path, kind: str = "saved") -> QuerySpec:
+    """One file of the catalogue, checked by the rules of its kind."""
+    text = _read(path)
+    data = _decorators(path, text, kind)
+    if kind == "section":
+        return _section(path, text, data)
+    algebra = _parse(path, text)
+    projected = [str(v) for v in algebra.get("PV", [])]
+    if kind == "page":
+        binds = [str(b) for b in (data.get("binds") or [])]
+        body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+        for variable in binds:
+            if not re.search(rf"[?$]{re.escape(variable)}\b", body):
+                raise QueryFileError(path, _line_of(text, "#+ binds", comments=True),
+                                     f"`binds` names ?{variable}, which the query does not use")
+        return QuerySpec(path.stem, path, text, str(data["summary"]).strip(), str(data.get("description") or "").strip(),
+                         kind="page", binds=binds, variables=projected)
     if algebra.name != "SelectQuery":
         raise QueryFileError(path, None, "a saved query must be a SELECT query")
-    if not data.get("summary"):
-        raise QueryFileError(path, 1, "the `summary` decorator is required")
     view = data.get("view", "table")
     if view not in VIEWS:
-        raise QueryFileError(path, None, f"view {view!r} is not one of {', '.join(VIEWS)}")
+        raise QueryFileError(path, _line_of(text, "#+ view", comments=True),
+                             f"view {view!r} is not one of {', '.join(VIEWS)}")
 
     body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
-    projected = {str(v) for v in algebra.get("PV", [])}
     params: dict[str, Param] = {}
     for underscores, rest in PARAM.findall(body):
         variable = underscores + rest
@@ -265,7 +320,8 @@ def load_query(path: Path) -> SavedQuery:
     for key, mapping in (("defaults", defaults), ("enumerate", enumerate_)):
         for name in mapping:
             if name not in params:
-                raise QueryFileError(path, None, f"`{key}` names parameter {name!r}, which the query does not have"
+                raise QueryFileError(path, _line_of(text, f"#+ {key}", comments=True),
+                                     f"`{key}` names parameter {name!r}, which the query does not have"
                                      + (f" (it has: {', '.join(params)})" if params else ""))
     for name, p in params.items():
         if name in enumerate_:
@@ -280,37 +336,96 @@ def load_query(path: Path) -> SavedQuery:
         except (ParameterError, ValueError) as err:
             raise QueryFileError(path, None, f"bad default or enumerated value: {err}") from None
     tags = data.get("tags") or []
-    return SavedQuery(path.stem, path, text, str(data["summary"]).strip(), str(data.get("description") or "").strip(),
-                      [str(t) for t in (tags if isinstance(tags, list) else [tags])], view, list(params.values()))
+    return QuerySpec(path.stem, path, text, str(data["summary"]).strip(), str(data.get("description") or "").strip(),
+                     [str(t) for t in (tags if isinstance(tags, list) else [tags])], view, list(params.values()),
+                     variables=projected)
 
 
-def _line_of(text: str, needle: str) -> int | None:
+def _section(path: Path, text: str, data: dict) -> QuerySpec:
+    kinds = data.get("kinds")
+    if not isinstance(kinds, list) or not kinds:
+        raise QueryFileError(path, _line_of(text, "#+ kinds", comments=True) or 1,
+                             "a section needs `#+ kinds: [...]`, the kinds of resource it appears on")
+    try:
+        order = int(data.get("order", 9))
+    except (TypeError, ValueError):
+        raise QueryFileError(path, _line_of(text, "#+ order", comments=True), "`order` must be a whole number") from None
+    spec = QuerySpec(path.stem, path, "", "", kind="section", title=str(data["title"]), kinds=[str(k) for k in kinds],
+                     order=order, note=str(data.get("note") or ""), saved=data.get("saved"), binds=["r"])
+    if not spec.saved:
+        spec.text = text
+        algebra = _parse(path, text)
+        if algebra.name != "SelectQuery":
+            raise QueryFileError(path, None, "a section must be a SELECT query (or name a saved one)")
+        spec.variables = [str(v) for v in algebra.get("PV", [])]
+        if not re.search(r"[?$]r\b", text):
+            raise QueryFileError(path, None, "a section's query must use ?r, the resource of the page")
+    return spec
+
+
+def _line_of(text: str, needle: str, comments: bool = False) -> int | None:
     for number, line in enumerate(text.splitlines(), start=1):
-        if needle in line and not line.lstrip().startswith("#"):
+        if needle in line and (comments or not line.lstrip().startswith("#")):
             return number
     return None
 
 
-class Registry:
-    """All saved queries of a checkout, loaded and checked once."""
+class Catalogue:
+    """Every query of a checkout: saved queries, page sections and page queries, loaded and checked
+    once. Broken files are collected in `errors` (each names its file and line); `check()` raises
+    them all at once, which the web app does at start-up."""
 
-    def __init__(self, directory: Path):
-        self.directory = directory
-        self.queries: dict[str, SavedQuery] = {}
+    def __init__(self, saved: Path | None = None, sections: Path | None = None, pages: Path | None = None):
+        self.directory = saved
+        self.queries: dict[str, QuerySpec] = {}       # saved queries, by name
+        self.pages: dict[str, QuerySpec] = {}
+        self.sections: dict[str, list[QuerySpec]] = {}  # by the resource kind they appear on
         self.errors: list[QueryFileError] = []
-        for path in sorted(directory.glob("*.rq")):
+        for kind, directory, into in (("saved", saved, self.queries), ("page", pages, self.pages)):
+            for spec in self._load(kind, directory):
+                into[spec.name] = spec
+        for spec in self._load("section", sections):
+            if spec.saved and not self._usable_for_section(spec):
+                continue
+            for kind in spec.kinds:
+                self.sections.setdefault(kind, []).append(spec)
+        for specs in self.sections.values():
+            specs.sort(key=lambda s: (s.order, s.name))
+
+    def _load(self, kind: str, directory: Path | None):
+        for path in sorted(directory.glob("*.rq")) if directory else []:
             try:
-                query = load_query(path)
-                self.queries[query.name] = query
+                yield load_query(path, kind)
             except QueryFileError as err:
                 self.errors.append(err)
 
-    def get(self, name: str) -> SavedQuery:
+    def _usable_for_section(self, spec: QuerySpec) -> bool:
+        saved = self.queries.get(spec.saved)
+        iris = [p for p in saved.params if p.type == "iri"] if saved else []
+        if len(iris) != 1:
+            why = "no such saved query" if saved is None else "it does not take exactly one IRI parameter"
+            self.errors.append(QueryFileError(spec.path, _line_of(_read(spec.path), "#+ saved", comments=True),
+                                              f"`saved: {spec.saved}` cannot be used: {why}"))
+            return False
+        return True
+
+    def get(self, name: str) -> QuerySpec:
         try:
             return self.queries[name]
         except KeyError:
             raise TrackTwoError(f"no saved query {name!r}; `tracktwo query list` shows them") from None
 
+    def page(self, name: str) -> QuerySpec:
+        try:
+            return self.pages[name]
+        except KeyError:
+            raise TrackTwoError(f"no page query {name!r} in the catalogue") from None
+
     def check(self) -> None:
         if self.errors:
-            raise TrackTwoError("broken saved queries:\n" + "\n".join(str(e) for e in self.errors))
+            raise TrackTwoError("broken query files:\n" + "\n".join(str(e) for e in self.errors))
+
+
+def Registry(directory: Path) -> Catalogue:
+    """The saved queries of a folder alone (the command line's and the tests' view)."""
+    return Catalogue(saved=directory)

@@ -266,6 +266,8 @@ class RdflibRepository(Repository):
         from rdflib.plugins.sparql.evaluate import evalQuery
         from rdflib.plugins.sparql.parser import parseQuery
         from rdflib.plugins.sparql.processor import SPARQLResult
+        if bindings and any(isinstance(v, (list, tuple, set, frozenset)) for v in bindings.values()):
+            text, bindings = inline_values(text, bindings), None  # several rows: initBindings takes one
         try:
             query = translateQuery(parseQuery(text), base=base_iri)
         except Exception as err:  # rdflib raises pyparsing errors and others for bad queries
@@ -383,26 +385,60 @@ def query_kind(text: str) -> str:
 
 
 def inline_values(text: str, bindings: dict) -> str:
-    """Insert `VALUES (?a ?b) { (t1 t2) }` right after the first WHERE's opening brace.
+    """Insert `VALUES (?a ?b) { (t1 t2) }` right after the opening brace of the WHERE group.
 
-    The values are rdflib terms (typed and validated by the saved-query registry), written in
-    their N-Triples form, which escapes every quote and backslash: user text never becomes query
-    syntax. A VALUES block at the top of the WHERE group joins the whole group, so a saved query
-    uses its parameters in that group (or in branches that bind them), never only in a nested
-    FILTER; the test suite checks every saved query against rdflib's true pre-binding."""
-    at = _after_where(text)
+    The values are rdflib terms (typed and validated by the catalogue), written in their N-Triples
+    form, which escapes every quote and backslash: user text never becomes query syntax. A list of
+    terms for one variable gives one row per term (`VALUES ?s { t1 t2 … }`); the other variables
+    take the same value on every row. A VALUES block at the top of the WHERE group joins the whole
+    group, so a query uses its parameters in that group (or in branches that bind them), never
+    only in a nested FILTER; the test suite checks every saved query against rdflib's true
+    pre-binding."""
+    at = where_group_opens(text)
     if at is None:
-        raise TrackTwoError("cannot bind parameters: the query has no WHERE clause")
-    names = " ".join(f"?{k}" for k in bindings)
-    terms = " ".join(v.n3() for v in bindings.values())
-    return f"{text[:at]}\n  VALUES ({names}) {{ ({terms}) }}\n{text[at:]}"
+        raise TrackTwoError("cannot bind parameters: the query has no WHERE group")
+    names = list(bindings)
+    lists = [k for k, v in bindings.items() if isinstance(v, (list, tuple, set, frozenset))]
+    if len(lists) > 1:
+        raise TrackTwoError(f"only one variable may take several values, not {', '.join(lists)}")
+    many = sorted(bindings[lists[0]]) if lists else [None]
+    rows = []
+    for value in many:
+        terms = [(value if k in lists else v).n3() for k, v in bindings.items()]
+        rows.append(f"({' '.join(terms)})")
+    return f"{text[:at]}\n  VALUES ({' '.join('?' + k for k in names)}) {{ {' '.join(rows)} }}\n{text[at:]}"
+
+
+# The lexical classes of SPARQL that may hold a brace or the word WHERE without either being
+# syntax: strings (long and short), IRIs, comments; then the tokens that matter here.
+_TOKENS = re.compile(r'(?P<skip>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|'
+                     r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*|[?$][\w]+|'
+                     r'[A-Za-z_][\w.-]*:[\w.:%-]*)|(?P<word>[A-Za-z]+)|(?P<open>\{)|(?P<close>\})')
 
 
 @lru_cache(maxsize=1024)
-def _after_where(text: str) -> int | None:
-    """Where the first WHERE group opens; memoised, as pages bind the same texts again and again."""
-    match = re.search(r"\bWHERE\s*\{", text, flags=re.IGNORECASE)
-    return match.end() if match else None
+def where_group_opens(text: str) -> int | None:
+    """Where the query's WHERE group opens (just after its brace), read token by token so that a
+    brace or a WHERE inside a string, an IRI, a comment, a variable or a prefixed name is not taken
+    for syntax. The WHERE group is the first top-level group after the keyword WHERE, or, with no
+    WHERE (`SELECT * { … }`, `ASK { … }`), the first top-level group, except a CONSTRUCT's
+    template, which comes before it. Memoised: pages bind the same texts again and again."""
+    depth, construct, seen_where, groups = 0, False, False, 0
+    for match in _TOKENS.finditer(text):
+        kind = match.lastgroup
+        if kind == "word" and depth == 0:
+            word = match.group().upper()
+            construct = construct or word == "CONSTRUCT"
+            seen_where = seen_where or word == "WHERE"
+        elif kind == "open":
+            if depth == 0:
+                groups += 1
+                if seen_where or not construct or groups == 2:
+                    return match.end()
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+    return None
 
 
 BACKENDS = {"oxigraph": OxigraphRepository, "rdflib": RdflibRepository, "sparql": SparqlRepository}
