@@ -22,6 +22,7 @@ every worker busy waits a bounded time, then gets Busy, never a thread held for 
 from __future__ import annotations
 
 import atexit
+import logging
 import os
 import queue
 import signal
@@ -39,6 +40,7 @@ from .sandbox import SandboxUnavailable, deny_network
 from .sparql import QueryRefused, read_query
 from .store import QueryFailed, QuerySyntaxError, QueryTimeout, Repository, Result, open_repository
 
+log = logging.getLogger("tracktwo.executor")
 WORKER_NICENESS = 10  # query workers yield the CPU to the app's own pages
 
 
@@ -329,10 +331,12 @@ class Executor:
         errors come back as QueryRefused, QuerySyntaxError, QueryTimeout (Busy), QueryFailed or
         TooManyQueries, with messages fit for anyone."""
         self._enter(client)
+        started = time.perf_counter()
         try:
             return self._run(text, bindings, default_graphs, named_graphs, base_iri, untrusted)
         finally:
             self._leave(client)
+            log.debug("query in a worker: %.1f ms", (time.perf_counter() - started) * 1000)
 
     def _run(self, text, bindings, default_graphs, named_graphs, base_iri, untrusted) -> Result:
         worker = self._acquire()

@@ -53,8 +53,9 @@ def create_app(config: dict | None = None) -> Flask:
     from .sections import load_sections
     app.extensions["tracktwo.sections"] = load_sections(Path(__file__).resolve().parent / "sections")
 
-    from . import format, security
+    from . import format, logs, security
     from .views import browse, cases, downloads, ontology, queries, readings, resources, sparql
+    logs.register(app)
     format.register(app)
     security.register(app)
     app.register_blueprint(cases.bp)

@@ -9,7 +9,9 @@ the per-client query limit counts by.
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+import logging
+
+from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -30,7 +32,11 @@ def client_id() -> str:
 
 def log_failure(err) -> None:
     """An engine's own words go to the log, never to the client."""
-    current_app.logger.warning("query failed: %s", getattr(err, "detail", "") or err)
+    logging.getLogger("tracktwo.query").warning("query failed: %s", getattr(err, "detail", "") or err)
+
+
+def log_refusal(status: int, message: str) -> None:
+    logging.getLogger("tracktwo.query").info("refused (%d) for %s: %s", status, client_id(), message)
 
 
 def register(app: Flask) -> None:

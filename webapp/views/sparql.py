@@ -19,7 +19,7 @@ from tracktwo.results import ALIASES, GRAPH, UnwritableResult, media_types, seri
 from tracktwo.sparql import QueryRefused
 from tracktwo.store import QueryFailed, QueryTimeout
 
-from ..security import client_id, log_failure
+from ..security import client_id, log_failure, log_refusal
 
 bp = Blueprint("sparql", __name__)
 
@@ -51,17 +51,15 @@ def run_untrusted(text: str, defaults=None, named=None):
         result = current_app.extensions["tracktwo.executor"].run(text, None, defaults, named, request.base_url,
                                                                  client=client_id())
         return result, None
-    except QueryRefused as err:
-        return None, (403, str(err))
-    except TooManyQueries as err:
-        return None, (429, str(err))
-    except QueryTimeout as err:
-        return None, (503, str(err))
     except QueryFailed as err:
         log_failure(err)
         return None, (400, str(err))
-    except TrackTwoError as err:  # syntax errors, a stopped worker: messages fit for anyone
-        return None, (400, str(err))
+    except TrackTwoError as err:  # refusals, limits, syntax errors: messages fit for anyone
+        status = 403 if isinstance(err, QueryRefused) else 429 if isinstance(err, TooManyQueries) \
+            else 503 if isinstance(err, QueryTimeout) else 400
+        if status != 400:
+            log_refusal(status, str(err))
+        return None, (status, str(err))
 
 
 def _media_type() -> tuple[str | None, str]:
