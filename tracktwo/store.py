@@ -278,20 +278,20 @@ class RdflibRepository(Repository):
             named_graphs = [c.named for c in clause if c.get("named")]
         query.algebra["datasetClause"] = None  # never let rdflib load a graph from the web
         target = self.dataset if default_graphs is None and named_graphs is None else self._view(default_graphs, named_graphs)
-        try:
+        try:  # rdflib evaluates lazily: its errors surface while the rows are read, so read them here
             result = SPARQLResult(evalQuery(target, query, {Variable(k): v for k, v in (bindings or {}).items()}))
+            if result.type == "ASK":
+                return Result("ask", boolean=bool(result.askAnswer))
+            if result.type == "SELECT":
+                variables = [str(v) for v in result.vars]
+                rows = [{k: row[k] for k in variables if row[k] is not None} for row in result]
+                return Result("select", variables, rows)
+            graph = bind_prefixes(Graph())
+            for t in result.graph:
+                graph.add(t)
+            return Result("graph", graph=graph)
         except Exception as err:  # noqa: BLE001 - rdflib's evaluation raises many kinds
             raise QueryFailed("the query failed inside the engine", f"{type(err).__name__}: {err}") from None
-        if result.type == "ASK":
-            return Result("ask", boolean=bool(result.askAnswer))
-        if result.type == "SELECT":
-            variables = [str(v) for v in result.vars]
-            rows = [{k: row[k] for k in variables if row[k] is not None} for row in result]
-            return Result("select", variables, rows)
-        graph = bind_prefixes(Graph())
-        for t in result.graph:
-            graph.add(t)
-        return Result("graph", graph=graph)
 
     def graph_names(self):
         return sorted(g.identifier for g in self.dataset.graphs()
