@@ -8,7 +8,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test bench build validate java chromium clean
+.PHONY: run test fuzz bench build validate java chromium clean
 
 run: $(STAMP) java
 	$(VENV)/bin/tracktwo build
@@ -16,6 +16,14 @@ run: $(STAMP) java
 
 test: $(STAMP) java chromium
 	$(PY) -m pytest
+
+# Hostile requests to every route of the web app (tests/test_fuzz.py); none may get a 500.
+# `make test` sends 1,000; this sends FUZZ_EXAMPLES (the same ones every run; FUZZ_SEED=n for others)
+# and prints the answers by route and status (-s).
+FUZZ_EXAMPLES ?= 10000
+fuzz: $(STAMP) java
+	TRACKTWO_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(if $(FUZZ_SEED),TRACKTWO_FUZZ_SEED=$(FUZZ_SEED)) \
+	  $(PY) -m pytest tests/test_fuzz.py -p no:cacheprovider -s
 
 # Benchmarks (not timed tests): synthetic corpora of 100, 1,000 and 10,000 cases; results go to
 # benchmarks/results/. SIZES="100 1000" narrows it; wrk (Debian) drives the load run.

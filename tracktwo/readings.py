@@ -162,13 +162,49 @@ def _session(data, where: str, problems: list[str]) -> Session | None:
     return Session(title.strip()[:200], str(note)[:2000], kept)
 
 
+# A pack is an object of sessions, each an object with a list of slugs: four levels. Anything much
+# deeper is not a damaged pack but an attack on the parser (Python's json gives up near 1,000 levels)
+MAX_DEPTH = 8
+_SURROGATE = re.compile(r"[\ud800-\udfff]")  # half of a UTF-16 pair, alone: not a character
+
+
+def _json(text: str, where: str):
+    """JSON text as data, refused (TrackTwoError) when it is nested too deeply or holds text that
+    is not Unicode; ValueError when it is not JSON at all."""
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise TrackTwoError(f"{where}: nested more than {MAX_DEPTH} levels deep; not a course pack") from None
+    _check_plain(data, where)
+    return data
+
+
+def _check_plain(data, where: str) -> None:
+    """Every string valid Unicode and no more than MAX_DEPTH levels, checked without recursion.
+    A JSON escape such as \\ud800 decodes to a lone surrogate, which no page or file can hold."""
+    stack = [(data, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise TrackTwoError(f"{where}: nested more than {MAX_DEPTH} levels deep; not a course pack")
+        if isinstance(item, str) and _SURROGATE.search(item):
+            raise TrackTwoError(f"{where}: the text {item[:40]!r} holds a lone surrogate, "
+                                "which is not a character (a damaged or forged pack)")
+        if isinstance(item, dict):
+            stack += [(k, depth) for k in item] + [(v, depth + 1) for v in item.values()]
+        elif isinstance(item, list):
+            stack += [(v, depth + 1) for v in item]
+
+
 def pack_from_args(title: str | None, sessions: list[str]) -> tuple[Pack, list[str]]:
-    """A pack from URL parameters, with a message for every part that could not be read."""
+    """A pack from URL parameters, with a message for every part that could not be read; refused
+    (TrackTwoError) when it holds text that is not Unicode or JSON nested too deeply."""
     problems: list[str] = []
+    _check_plain(title or "", "the pack's title")
     pack = Pack((title or "Course readings").strip()[:200] or "Course readings")
     for n, text in enumerate(sessions, 1):
         try:
-            data = json.loads(text)
+            data = _json(text, f"session {n}")
         except ValueError:
             problems.append(f"session {n}: {text[:60]!r} is not readable (damaged link?); left out")
             continue
@@ -181,7 +217,7 @@ def pack_from_args(title: str | None, sessions: list[str]) -> tuple[Pack, list[s
 def pack_from_json(text: str, name: str = "the file") -> tuple[Pack, list[str]]:
     """A pack from a saved JSON file, keeping what can be read and saying what could not."""
     try:
-        data = json.loads(text)
+        data = _json(text, name)
     except ValueError as err:
         raise TrackTwoError(f"{name}: not a course pack (not JSON: {err})") from None
     if not isinstance(data, dict) or not isinstance(data.get("sessions", None), list):

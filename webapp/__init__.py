@@ -58,6 +58,8 @@ def create_app(config: dict | None = None) -> Flask:
     logs.register(app)
     format.register(app)
     security.register(app)
+    from . import guards
+    guards.register(app)
     app.register_blueprint(cases.bp)
     app.register_blueprint(downloads.bp)
     app.register_blueprint(browse.bp)

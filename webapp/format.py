@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
-from rdflib import Literal, URIRef
+from rdflib import Literal
 
 from tracktwo.namespaces import ID, T2, qname
 
@@ -37,14 +38,26 @@ def local_path(iri) -> str | None:
     return "/id/" + text[len(ID):] if text.startswith(ID) else None
 
 
+def web_url(value) -> bool:
+    """True for an http(s) address: the only IRIs that become links, besides our own. Any IRI can
+    come out of a query (IRI("javascript:alert(1)") in the SPARQL editor), and a browser would run
+    a javascript: or data: link when it is clicked."""
+    try:
+        parts = urlsplit(str(value))
+    except ValueError:  # an unbalanced [ in the host part
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
 def link(iri, label=None) -> Markup:
-    """An <a> to the resource's page (or to the IRI itself when it is not ours), label escaped."""
+    """An <a> to the resource's page (or to the IRI itself when it is an http(s) address), label
+    escaped; any other IRI is plain text."""
     if iri is None:
         return Markup("")
     # a missing label may come as None, "" or Jinja's Undefined (row.xLabel of a row without it)
     text = escape(label if label is not None and str(label) != "" else qname(iri))
-    href = local_path(iri) or str(iri)
-    if isinstance(iri, URIRef) or str(iri).startswith("http"):
+    href = local_path(iri) or (str(iri) if web_url(iri) else None)
+    if href is not None:
         return Markup(f'<a href="{escape(href)}">{text}</a>')
     return Markup(text)
 
@@ -64,3 +77,4 @@ def register(app) -> None:
     app.jinja_env.globals["date_at"] = date_at
     app.jinja_env.globals["shown_columns"] = shown_columns
     app.jinja_env.tests["literal"] = lambda v: isinstance(v, Literal)
+    app.jinja_env.tests["web_url"] = web_url

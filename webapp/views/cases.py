@@ -8,11 +8,11 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS
 
-from tracktwo.namespaces import GRAPH, ID, T2, bind_prefixes, sparql_prologue
+from tracktwo.namespaces import GRAPH, T2, bind_prefixes, sparql_prologue
 
 from ..cache import cached_page
 from .browse import case_rows
-from .resources import RDF_FORMATS, SUFFIXES, split
+from .resources import RDF_FORMATS, SUFFIXES, resource_iri, split
 
 bp = Blueprint("cases", __name__)
 
@@ -221,7 +221,7 @@ CASE_GRAPH = sparql_prologue() + "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?
 @cached_page
 def case(slug: str):
     slug, suffix = split(slug)
-    iri = URIRef(f"{ID}case/{slug}")
+    iri = resource_iri("case", slug)
     repo, bind = _repo(), {"case": iri}
     media = SUFFIXES.get(suffix) if suffix else request.accept_mimetypes.best_match(["text/html", *RDF_FORMATS], default="text/html")
     if media != "text/html":

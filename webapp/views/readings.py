@@ -9,6 +9,7 @@ Markdown syllabus or a printable page.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
@@ -33,7 +34,12 @@ def catalogue() -> Catalogue:
 
 
 def current_pack() -> tuple[Pack, list[str]]:
-    return pack_from_args(request.args.get("title"), request.args.getlist("s"))
+    """The pack in the address; a damaged session is left out with a message, but a forged one
+    (text that is not Unicode, JSON nested hundreds deep) makes the request a 400."""
+    try:
+        return pack_from_args(request.args.get("title"), request.args.getlist("s"))
+    except TrackTwoError as err:
+        abort(400, description=f"The course pack in this address could not be read: {err}")
 
 
 def filters() -> dict[str, str]:
@@ -81,7 +87,7 @@ def edit():
         reading = request.args.get("reading", "")
         if reading not in catalogue().readings:
             abort(400, f"there is no reading {reading!r}")
-        target = pack.sessions[min(session, len(pack.sessions) - 1)]
+        target = pack.sessions[min(session, len(pack.sessions) - 1)]  # _int refused a negative one
         if reading not in target.readings:
             target.readings.append(reading)
     elif action in ("up", "down", "remove"):
@@ -114,10 +120,13 @@ def _move(items: list, i: int, how: str) -> None:
 
 
 def _int(name: str, default: int) -> int:
-    try:
-        return int(request.args.get(name, default))
-    except ValueError:
-        abort(400, f"{name} must be a number")
+    """A count from 0 (sessions and readings are numbered from 0 in the address), ASCII digits only:
+    int() would read " 5", "1_0" and "٣", and a negative one would count from the end."""
+    raw = request.args.get(name, str(default))
+    if not re.fullmatch(r"[0-9]{1,6}", raw):
+        shown = raw if len(raw) <= 40 else raw[:40] + "…"
+        abort(400, f"{name} must be a whole number from 0 to 999999, not {shown!r}")
+    return int(raw)
 
 
 def _session(pack: Pack, n: int) -> Session:

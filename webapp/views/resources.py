@@ -7,9 +7,10 @@ claims hanging off it) plus the labels of what it links to.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, make_response, render_template, request
 from rdflib import URIRef
 
 from tracktwo.citations import STYLES, bibliography, csl_item
@@ -84,11 +85,27 @@ def split(slug: str) -> tuple[str, str | None]:
     return (stem, suffix) if dot and suffix in SUFFIXES else (slug, None)
 
 
+# Our identifiers are lowercase ASCII slugs; anything outside RFC 3986's unreserved characters
+# cannot name one of them, and a space, quote, bracket, control character or non-ASCII text would
+# make an IRI that rdflib will not write and Oxigraph will not parse
+SEGMENT = re.compile(r"[A-Za-z0-9._~-]{1,200}")
+
+
+def resource_iri(kind: str, slug: str) -> URIRef:
+    """The IRI /id/{kind}/{slug} names, or a 404 saying why there cannot be such a resource."""
+    if not (SEGMENT.fullmatch(kind) and SEGMENT.fullmatch(slug)):
+        shown = f"{kind}/{slug}" if len(kind) + len(slug) <= 80 else f"{kind}/{slug}"[:80] + "…"
+        message = (f"There is no resource {shown!r}: identifiers are made of letters, digits, "
+                   "hyphens, dots, underscores and tildes.")
+        abort(make_response(render_template("error.html", title="Not found", message=message), 404))
+    return URIRef(f"{ID}{kind}/{slug}")
+
+
 @bp.get("/id/<kind>/<slug>")
 @cached_page
 def resource(kind: str, slug: str):
     slug, suffix = split(slug)
-    iri = URIRef(f"{ID}{kind}/{slug}")
+    iri = resource_iri(kind, slug)
     negotiated = negotiate(iri, suffix)
     if negotiated is not None:
         return negotiated
