@@ -76,7 +76,7 @@ def parameter_names(app: Flask) -> list[str]:
 
 
 def query_parameters(app: Flask) -> list[str]:
-    return sorted({p.name for q in app.extensions["tracktwo.queries"].queries.values() for p in q.params})
+    return sorted({p.name for q in app.extensions["tracktwo"].catalogue.queries.values() for p in q.params})
 
 
 def route_names(app: Flask) -> dict[str, list[str]]:
@@ -101,10 +101,10 @@ def route_names(app: Flask) -> dict[str, list[str]]:
 
 def known_values(app: Flask) -> dict[str, list[str]]:
     """Values that get a request past the first check, by route argument or parameter name."""
-    repo = app.extensions["tracktwo.repo"]
+    repo = app.extensions["tracktwo"].repo
     iris = [str(r["s"]) for r in repo.select(f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER STRSTARTS(STR(?s), "{ID}") }}')]
     parts = [iri[len(ID):].split("/", 1) for iri in iris if iri.count("/") == ID.count("/") + 1]
-    queries = app.extensions["tracktwo.queries"].queries
+    queries = app.extensions["tracktwo"].catalogue.queries
     readings = [slug for kind, slug in parts if kind == "reading"]
     slugs = {k: sorted(slug for kind, slug in parts if kind == k) for k, _ in parts}
     known = {
@@ -532,7 +532,7 @@ def app(built):
     app = create_app({"TRACKTWO_DATASET": str(dataset_path(built)), "TESTING": True, "TRACKTWO_QUERY_TIMEOUT": 2,
                       "TRACKTWO_PROXIES": 1})
     yield app
-    app.extensions["tracktwo.executor"].close()
+    app.extensions["tracktwo"].executor.close()
 
 
 def test_every_route_answers_hostile_requests_without_a_500(app):

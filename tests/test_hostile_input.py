@@ -26,7 +26,7 @@ def app(built):
     app = create_app({"TRACKTWO_DATASET": str(dataset_path(built)), "TESTING": True, "TRACKTWO_QUERY_TIMEOUT": 2,
                       "TRACKTWO_PROXIES": 1})
     yield app
-    app.extensions["tracktwo.executor"].close()
+    app.extensions["tracktwo"].executor.close()
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +84,7 @@ def test_a_long_page_number_is_cut_short_in_the_message(client):
 
 
 def test_every_saved_query_refuses_a_unicode_digit_page(client, app):
-    for name, q in sorted(app.extensions["tracktwo.queries"].queries.items()):
+    for name, q in sorted(app.extensions["tracktwo"].catalogue.queries.items()):
         values = {p.name: "Oslo" for p in q.params if p.required and not p.default}
         assert client.get(f"/queries/{name}?" + urlencode(values)).status_code == 200, name
         response = client.get(f"/queries/{name}?" + urlencode({**values, "page": "²"}))

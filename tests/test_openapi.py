@@ -142,7 +142,7 @@ def app(built):
                       "TRACKTWO_MAX_BODY": MAX_BODY, "TRACKTWO_QUERY_TIMEOUT": TIMEOUT,
                       "TRACKTWO_CLIENT_QUERIES": 1})
     yield app
-    app.extensions["tracktwo.executor"].close()
+    app.extensions["tracktwo"].executor.close()
 
 
 @pytest.fixture(scope="module")

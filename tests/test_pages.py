@@ -21,7 +21,7 @@ SCRIPT = "<script>alert(1)</script>"
 def client(built):
     app = create_app({"TRACKTWO_DATASET": str(dataset_path(built)), "TESTING": True})
     yield app.test_client()
-    app.extensions["tracktwo.executor"].close()  # its query processes end with the module
+    app.extensions["tracktwo"].executor.close()  # its query processes end with the module
 
 
 @pytest.mark.parametrize("path, words", [
@@ -183,16 +183,16 @@ def test_page_cache_keeps_pages_up_to_its_size_in_bytes(built):
     for path in paths:
         plain = create_app({"TRACKTWO_DATASET": dataset, "TRACKTWO_PAGE_CACHE_MB": 0})
         sizes[path] = len(plain.test_client().get(path).data)
-        plain.extensions["tracktwo.executor"].close()
+        plain.extensions["tracktwo"].executor.close()
     room = sizes[paths[1]] + sizes[paths[2]]  # the last two fit, not all three
     app = create_app({"TRACKTWO_DATASET": dataset, "TRACKTWO_PAGE_CACHE_MB": room / 1024 / 1024})
     client = app.test_client()
     pages = [client.get(path).data for path in paths]
-    cache = app.extensions["tracktwo.pages"]
+    cache = app.extensions["tracktwo"].page_cache
     assert [key[0] for key in cache.pages] == paths[1:] and cache.bytes == room
     assert client.get(paths[0]).data == pages[0]  # a dropped page renders again, the same
     assert [key[0] for key in cache.pages][-1] == paths[0] and cache.bytes <= room
-    app.extensions["tracktwo.executor"].close()
+    app.extensions["tracktwo"].executor.close()
 
 
 def section(page: str, section_id: str) -> str:

@@ -46,7 +46,7 @@ def graph(built):
 def client(built):
     app = create_app({"TRACKTWO_DATASET": str(dataset_path(built)), "TESTING": True})
     yield app.test_client()
-    app.extensions["tracktwo.executor"].close()  # its query processes end with the module
+    app.extensions["tracktwo"].executor.close()  # its query processes end with the module
 
 
 def source_facts(graph, iri):

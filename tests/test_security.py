@@ -204,7 +204,7 @@ def backend_app(request, built):
         config["TRACKTWO_ENDPOINT"] = request.getfixturevalue("remote_endpoint")
     app = create_app(config)
     yield request.param, app
-    app.extensions["tracktwo.executor"].close()
+    app.extensions["tracktwo"].executor.close()
 
 
 def routes(client, text):
@@ -293,7 +293,7 @@ def _in_background(client, text, remote_addr):
 
 def _running(app, count, seconds=20):
     """Wait until `count` queries are running (so that the next request meets them)."""
-    executor = app.extensions["tracktwo.executor"]
+    executor = app.extensions["tracktwo"].executor
     deadline = time.monotonic() + seconds
     while sum(executor._clients.values()) < count:
         assert time.monotonic() < deadline, "the background queries did not start"
@@ -305,7 +305,7 @@ def fair_app(built):
     app = create_app({"TRACKTWO_DATASET": str(dataset_path(built)), "TESTING": True, "TRACKTWO_QUERY_TIMEOUT": 3,
                       "TRACKTWO_WORKERS": 5, "TRACKTWO_CLIENT_QUERIES": 1, "TRACKTWO_QUEUE_WAIT": 0.5})
     yield app
-    app.extensions["tracktwo.executor"].close()
+    app.extensions["tracktwo"].executor.close()
 
 
 def test_one_client_cannot_hold_more_than_its_share(fair_app):
@@ -344,7 +344,7 @@ def test_a_query_that_finds_every_worker_busy_gets_503_with_retry_after(built):
         assert waited.status_code == 503 and waited.headers["Retry-After"]
         assert "busy" in waited.get_data(as_text=True)
     finally:
-        app.extensions["tracktwo.executor"].close()
+        app.extensions["tracktwo"].executor.close()
 
 
 def test_reading_a_huge_query_counts_against_the_time_limit(built):
@@ -356,7 +356,7 @@ def test_reading_a_huge_query_counts_against_the_time_limit(built):
                                           content_type="application/sparql-query")
         assert response.status_code == 503 and "limit" in response.get_data(as_text=True)
     finally:
-        app.extensions["tracktwo.executor"].close()
+        app.extensions["tracktwo"].executor.close()
 
 
 # --- headers, writers ----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from webapp import create_app
 def client(built):
     app = create_app({"TRACKTWO_DATASET": str(dataset_path(built)), "TESTING": True})
     yield app.test_client()
-    app.extensions["tracktwo.executor"].close()  # its query processes end with the module
+    app.extensions["tracktwo"].executor.close()  # its query processes end with the module
 
 
 def test_home_features_cases_and_the_index_lists_them_all(client, built):

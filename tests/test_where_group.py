@@ -17,6 +17,9 @@ CASES = {  # query -> the text up to and including the brace that opens its WHER
     'PREFIX where: <http://x/> SELECT ?where { ?a where:b ?c }': 'PREFIX where: <http://x/> SELECT ?where {',
     'ASK { }': 'ASK {',
     'SELECT ?x WHERE { { SELECT ?x WHERE { ?x ?p ?o } } }': 'SELECT ?x WHERE {',
+    # a group in the projection is not the WHERE group (the case timeline's query has one)
+    'SELECT ?e (EXISTS { ?e ?p ?c } AS ?d) WHERE { ?e ?q ?r }': 'SELECT ?e (EXISTS { ?e ?p ?c } AS ?d) WHERE {',
+    'SELECT ?e (EXISTS { ?e ?p ?c } AS ?d) { ?e ?q ?r }': 'SELECT ?e (EXISTS { ?e ?p ?c } AS ?d) {',
 }
 
 

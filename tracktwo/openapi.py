@@ -225,7 +225,8 @@ def _sparql_paths() -> dict:
                      "as LOAD sent as a query) and a query with SERVICE are refused.", cors),
         "406": error("No result format both suits the query form and matches the Accept header or `format` "
                      "(the message lists the available ones), or the answer cannot be written in the one "
-                     "chosen (RDF/XML needs every predicate IRI to end in an XML name).", cors),
+                     "chosen (RDF/XML needs every predicate IRI to end in an XML name).",
+                     {**cors, "Vary": {"description": "Accept: the answer depended on it", "schema": TEXT}}),
         "413": error("The request body is larger than TRACKTWO_MAX_BODY bytes (1 MiB unless configured)."),
         "429": error("This client already has as many queries running as one client may "
                      "(TRACKTWO_CLIENT_QUERIES, 2 unless configured): try again after Retry-After seconds.",

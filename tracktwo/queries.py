@@ -175,7 +175,10 @@ class QuerySpec:
         """The answer, with labels beside its IRIs in the rows `labelled` picks (all by default; a
         page of results asks only for the rows it shows: labelling 10,000 rows to show 500 cost
         a third as much again as the query itself)."""
-        result = repo.query(self.text, self.bind(values or {}))
+        return self.present(repo, repo.query(self.text, self.bind(values or {})), labelled)
+
+    def present(self, repo: Repository, result: Result, labelled: slice = slice(None)) -> Result:
+        """The result as people read it: the parameter columns hidden, labels beside the IRIs."""
         hidden = {p.variable for p in self.params}
         if hidden & set(result.variables):
             result.variables = [v for v in result.variables if v not in hidden]

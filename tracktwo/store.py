@@ -410,30 +410,32 @@ def inline_values(text: str, bindings: dict) -> str:
 
 
 # The lexical classes of SPARQL that may hold a brace or the word WHERE without either being
-# syntax: strings (long and short), IRIs, comments; then the tokens that matter here.
+# syntax: strings (long and short), IRIs, comments, variables, prefixed names; then the tokens
+# that matter here.
 _TOKENS = re.compile(r'(?P<skip>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|'
                      r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*|[?$][\w]+|'
-                     r'[A-Za-z_][\w.-]*:[\w.:%-]*)|(?P<word>[A-Za-z]+)|(?P<open>\{)|(?P<close>\})')
+                     r'[A-Za-z_][\w.-]*:[\w.:%-]*)|(?P<word>[A-Za-z]+)|(?P<open>[{(])|(?P<close>[})])')
 
 
 @lru_cache(maxsize=1024)
 def where_group_opens(text: str) -> int | None:
     """Where the query's WHERE group opens (just after its brace), read token by token so that a
     brace or a WHERE inside a string, an IRI, a comment, a variable or a prefixed name is not taken
-    for syntax. The WHERE group is the first top-level group after the keyword WHERE, or, with no
-    WHERE (`SELECT * { … }`, `ASK { … }`), the first top-level group, except a CONSTRUCT's
-    template, which comes before it. Memoised: pages bind the same texts again and again."""
-    depth, construct, seen_where, groups = 0, False, False, 0
+    for syntax, nor a group inside the projection (`(EXISTS { … } AS ?x)`). The WHERE group is the
+    first top-level group after the keyword WHERE; with no WHERE (`SELECT * { … }`, `ASK { … }`),
+    the first top-level group, or a CONSTRUCT's second (its template comes first). Memoised: pages
+    bind the same texts again and again."""
+    depth, construct, after_where, groups = 0, False, False, 0
     for match in _TOKENS.finditer(text):
         kind = match.lastgroup
         if kind == "word" and depth == 0:
             word = match.group().upper()
             construct = construct or word == "CONSTRUCT"
-            seen_where = seen_where or word == "WHERE"
+            after_where = after_where or word == "WHERE"
         elif kind == "open":
-            if depth == 0:
+            if depth == 0 and match.group() == "{":
                 groups += 1
-                if seen_where or not construct or groups == 2:
+                if after_where or not construct or groups == 2:
                     return match.end()
             depth += 1
         elif kind == "close":

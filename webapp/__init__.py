@@ -1,8 +1,10 @@
 """The tracktwo web app: an application factory over a read-only store.
 
 The app never parses Turtle on a request and never writes: it opens the built dataset once,
-through the store backend chosen in the configuration. Untrusted SPARQL (the /sparql endpoint)
-runs in worker processes with a time limit; the app's own pages query the store directly.
+through the store backend chosen in the configuration. Every query it runs is a file of the
+catalogue (tracktwo.queries), checked at start-up; what a reader sends or chooses (the /sparql
+endpoint, the editor, saved queries) runs in worker processes with a time limit, the pages' own
+selective queries in the app's process (webapp.runner).
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from pathlib import Path
 from flask import Flask, render_template
 
 from tracktwo.executor import Executor, StoreSpec
+from tracktwo.queries import Catalogue
+from tracktwo.store import open_repository, release_free_memory
 
 from . import settings
-from tracktwo.store import open_repository, release_free_memory
+from .state import AppState, install
 
 # Safe defaults in one place: webapp/settings.py, every one a TRACKTWO_* environment variable.
 DEFAULTS = {s.name: s.default for s in settings.SETTINGS}
@@ -29,36 +33,33 @@ def create_app(config: dict | None = None) -> Flask:
     for name in settings.unknown_in(os.environ):
         app.logger.warning("ignoring %s: not a tracktwo setting", name)
 
+    # Every query file first, checked: a broken one stops the app here, named by file and line
+    here = Path(__file__).resolve().parent
+    catalogue = Catalogue(Path(app.config["TRACKTWO_QUERIES"] or here.parent / "queries"),
+                          here / "sections", here / "queries")
+    catalogue.check()
+
     spec = StoreSpec(str(Path(app.config["TRACKTWO_DATASET"])), app.config["TRACKTWO_BACKEND"],
                      app.config["TRACKTWO_ENDPOINT"], app.config["TRACKTWO_ENDPOINT_TIMEOUT"])
-    # The /sparql executor first: it forks a process for the query workers before the app opens its
-    # store (forking after would make the app's reads slower), and that process opens its own copy
-    # once the app's is open: the app is ready after one load, not two side by side
+    # The executor next: it forks a process for the query workers before the app opens its store
+    # (forking after would make the app's reads slower), and that process opens its own copy once
+    # the app's is open: the app is ready after one load, not two side by side
     executor = Executor(spec, app.config["TRACKTWO_QUERY_TIMEOUT"], app.config["TRACKTWO_RESULT_CAP"],
                         app.config["TRACKTWO_WORKERS"], load_now=False, queue_wait=app.config["TRACKTWO_QUEUE_WAIT"],
                         per_client=app.config["TRACKTWO_CLIENT_QUERIES"])
-    app.extensions["tracktwo.executor"] = executor
     repo = open_repository(Path(spec.dataset), spec.backend, spec.endpoint, spec.timeout)
-    app.extensions["tracktwo.repo"] = repo
     if spec.backend == "oxigraph":
         repo.labels()  # the label index, built now rather than on the first request of each worker
         release_free_memory()
-    app.extensions["tracktwo.graphs"] = repo.graph_names()
+    install(app, AppState(repo, executor, catalogue, repo.graph_names()))
     executor.load()
 
-    from tracktwo.queries import Registry
-    app.extensions["tracktwo.queries"] = Registry(Path(app.config.get("TRACKTWO_QUERIES") or
-                                                       Path(__file__).resolve().parent.parent / "queries"))
-
-    from .sections import load_sections
-    app.extensions["tracktwo.sections"] = load_sections(Path(__file__).resolve().parent / "sections")
-
-    from . import format, logs, security
-    from .views import browse, cases, downloads, ontology, queries, readings, resources, sparql
+    from . import format, guards, logs, negotiation, security
+    from .views import api, browse, cases, downloads, ontology, queries, readings, resources, sparql
     logs.register(app)
     format.register(app)
     security.register(app)
-    from . import guards
+    negotiation.register(app)
     guards.register(app)
     app.register_blueprint(cases.bp)
     app.register_blueprint(downloads.bp)
@@ -68,7 +69,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(ontology.bp)
     app.register_blueprint(readings.bp)
     app.register_blueprint(sparql.bp)
-    from .views import api
     app.register_blueprint(api.bp)
 
     @app.errorhandler(404)

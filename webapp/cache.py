@@ -11,6 +11,8 @@ from threading import Lock
 
 from flask import current_app, request
 
+from .state import state
+
 
 class PageCache:
     def __init__(self, max_bytes: int):
@@ -46,9 +48,10 @@ def cached_page(view):
         limit = current_app.config["TRACKTWO_PAGE_CACHE_MB"]
         if limit <= 0:
             return view(*args, **kwargs)
-        cache = current_app.extensions.get("tracktwo.pages")
-        if cache is None:
-            cache = current_app.extensions.setdefault("tracktwo.pages", PageCache(int(limit * 1024 * 1024)))
+        app_state = state()
+        if app_state.page_cache is None:
+            app_state.page_cache = PageCache(int(limit * 1024 * 1024))
+        cache = app_state.page_cache
         key = (request.path, request.query_string, request.headers.get("Accept", ""))
         hit = cache.get(key)
         if hit is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
-from tracktwo.namespaces import sparql_prologue
+from . import runner
 
 TYPES = {
     "person": "Person", "organization": "Organization", "state": "Country", "place": "Place",
@@ -16,23 +16,8 @@ SOURCE_TYPES = {"book": "Book", "memoir": "Book", "edited-volume": "Book", "chap
                 "journal-article": "ScholarlyArticle", "news-article": "NewsArticle", "web-page": "WebPage",
                 "report": "Report", "thesis": "Thesis"}
 
-FIELDS = sparql_prologue() + """
-SELECT ?label ?description ?lat ?long ?date ?start ?end ?signed ?placeLabel ?wikidata ?type ?year ?authors ?doi ?isbn ?url
-WHERE {
-  OPTIONAL { ?r rdfs:label|skos:prefLabel ?label }
-  OPTIONAL { ?r t2:description|t2:summary|skos:definition ?description }
-  OPTIONAL { ?r geo:lat ?lat ; geo:long ?long }
-  OPTIONAL { ?r t2:date ?date } OPTIONAL { ?r t2:startDate ?start } OPTIONAL { ?r t2:endDate ?end }
-  OPTIONAL { ?r t2:signedOn ?signed }
-  OPTIONAL { ?r t2:atPlace|t2:signedAt ?place . ?place rdfs:label ?placeLabel }
-  OPTIONAL { ?r t2:wikidata ?wikidata }
-  OPTIONAL { ?r t2:sourceType ?type } OPTIONAL { ?r t2:year ?year } OPTIONAL { ?r t2:authors ?authors }
-  OPTIONAL { ?r t2:doi ?doi } OPTIONAL { ?r t2:isbn ?isbn } OPTIONAL { ?r t2:url ?url }
-} LIMIT 1"""
-
-
-def json_ld(repo, iri: URIRef, kind: str) -> dict | None:
-    rows = repo.select(FIELDS, {"r": iri})
+def json_ld(iri: URIRef, kind: str) -> dict | None:
+    rows = runner.rows("resource-schemaorg", r=iri)
     if not rows or "label" not in rows[0]:
         return None
     row = {k: str(v) for k, v in rows[0].items()}

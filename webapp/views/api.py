@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 
 from tracktwo.openapi import build_openapi
+
+from ..state import state
 
 bp = Blueprint("api", __name__)
 
@@ -14,7 +16,7 @@ bp = Blueprint("api", __name__)
 @bp.get("/openapi.json")
 def openapi():
     # made per request (a few milliseconds): the server it names is the request's own base URL
-    document = build_openapi(current_app.extensions["tracktwo.queries"], request.url_root)
+    document = build_openapi(state().catalogue, request.url_root)
     response = Response(json.dumps(document, ensure_ascii=False), mimetype="application/json")
     response.headers["Access-Control-Allow-Origin"] = "*"  # readable by API tools on other origins
     return response

@@ -8,13 +8,12 @@ from flask import Blueprint, Response, abort, current_app, request, send_file
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
-from tracktwo.namespaces import sparql_prologue
+from .. import runner
+from ..state import state
 
 bp = Blueprint("downloads", __name__)
 VOID = Namespace("http://rdfs.org/ns/void#")
 FORMATS = {"nq": ("application/n-quads", None), "ttl": ("text/turtle", "turtle"), "jsonld": ("application/ld+json", "json-ld")}
-COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-CLASSES = sparql_prologue() + "SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?class . FILTER (STRSTARTS(STR(?class), STR(t2:))) } GROUP BY ?class ORDER BY ?class"
 
 
 @bp.get("/downloads/tracktwo.<fmt>")
@@ -28,10 +27,9 @@ def dataset(fmt: str):
     if rdflib_format is None:
         return send_file(path.resolve(), mimetype=media, as_attachment=True, download_name="tracktwo.nq")
     # Turtle and JSON-LD are made from the store once per process and kept.
-    cache = current_app.extensions.setdefault("tracktwo.downloads", {})
+    cache = state().downloads
     if fmt not in cache:
-        graph = current_app.extensions["tracktwo.repo"].query("CONSTRUCT WHERE { ?s ?p ?o }").graph
-        cache[fmt] = graph.serialize(format=rdflib_format, encoding="utf-8")
+        cache[fmt] = runner.result("dataset-all").graph.serialize(format=rdflib_format, encoding="utf-8")
     response = Response(cache[fmt], mimetype=media)
     response.headers["Content-Disposition"] = f'attachment; filename="tracktwo.{fmt}"'
     return response
@@ -40,7 +38,6 @@ def dataset(fmt: str):
 @bp.get("/void")
 @bp.get("/.well-known/void")
 def void():
-    repo = current_app.extensions["tracktwo.repo"]
     base = request.host_url.rstrip("/")
     graph = Graph()
     graph.bind("void", VOID)
@@ -54,9 +51,9 @@ def void():
     graph.add((ds, VOID.vocabulary, URIRef("https://w3id.org/tracktwo/ontology#")))
     for fmt in FORMATS:
         graph.add((ds, VOID.dataDump, URIRef(f"{base}/downloads/tracktwo.{fmt}")))
-    [total] = repo.select(COUNT)
+    [total] = runner.rows("dataset-size")
     graph.add((ds, VOID.triples, Literal(int(total["n"]), datatype=XSD.integer)))
-    for row in repo.select(CLASSES):
+    for row in runner.rows("dataset-classes"):
         partition = BNode()
         graph.add((ds, VOID.classPartition, partition))
         graph.add((partition, VOID["class"], row["class"]))

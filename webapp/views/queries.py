@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 
 from tracktwo.errors import TrackTwoError
-from tracktwo.queries import ParameterError, Registry
-from tracktwo.results import ALIASES, TABULAR, serialize
+from tracktwo.queries import Catalogue, ParameterError
+from tracktwo.results import TABULAR, media_type, serialize
+from tracktwo.store import QueryTimeout
 
+from .. import runner
 from ..paging import page_of, requested_rows
+from ..state import state
 
 bp = Blueprint("queries", __name__)
 
 
-def registry() -> Registry:
-    return current_app.extensions["tracktwo.queries"]
+def registry() -> Catalogue:
+    return state().catalogue
 
 
 @bp.get("/queries")
@@ -36,20 +39,23 @@ def query(name: str):
     values = {p.name: request.args.get(p.name, "") for p in q.params if request.args.get(p.name, "") != ""}
     error, result = None, None
     fmt = request.args.get("format")
+    status = 200
     try:
-        # a download labels every row; a page only the rows it shows
-        result = q.run(current_app.extensions["tracktwo.repo"], values, slice(None) if fmt else requested_rows())
+        # in a worker, with the time limit; a download labels every row, a page only the rows it shows
+        result = runner.saved(q, values, slice(None) if fmt else requested_rows())
     except ParameterError as err:
-        error = str(err)
+        status, error = 400, str(err)
+    except QueryTimeout as err:  # the time limit, or every worker busy
+        status, error = 503, f"the query could not run: {err}"
     except TrackTwoError as err:
-        error = f"the query could not run: {err}"
+        status, error = 400, f"the query could not run: {err}"
     if fmt and result is not None:
-        media = ALIASES.get(fmt)
+        media = media_type(fmt)
         if media not in TABULAR:
             abort(400, description="format must be one of csv, tsv, json, xml")
         response = Response(serialize(result, media), mimetype=media)
         response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
         return response
-    status = 400 if error else 200
     page = page_of(result.rows) if result is not None and result.rows is not None else None
-    return render_template("query.html", q=q, values=values, result=result, error=error, page=page), status
+    headers = {"Retry-After": "5"} if status == 503 else {}
+    return render_template("query.html", q=q, values=values, result=result, error=error, page=page), status, headers

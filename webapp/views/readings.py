@@ -12,13 +12,15 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
+from flask import Blueprint, Response, abort, redirect, render_template, request
 from markupsafe import Markup
 
 from tracktwo.citations import DEFAULT_STYLE, STYLES
 from tracktwo.errors import TrackTwoError
 from tracktwo.readings import (EXPORTS, Catalogue, Pack, Session, markdown, missing, pack_from_args,
                                pack_from_json, pack_readings, suggested)
+
+from ..state import state
 
 bp = Blueprint("readings", __name__)
 FILTERS = ("case", "topic", "level", "kind", "q")
@@ -27,10 +29,9 @@ MAX_UPLOAD = 256 * 1024
 
 def catalogue() -> Catalogue:
     """Read once per process: the store is read-only, so the catalogue changes only with a new build."""
-    app = current_app
-    if "tracktwo.readings" not in app.extensions:
-        app.extensions["tracktwo.readings"] = Catalogue(app.extensions["tracktwo.repo"])
-    return app.extensions["tracktwo.readings"]
+    if state().readings is None:
+        state().readings = Catalogue(state().repo)
+    return state().readings
 
 
 def current_pack() -> tuple[Pack, list[str]]:

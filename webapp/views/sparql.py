@@ -15,11 +15,13 @@ from rdflib.namespace import RDF, RDFS
 
 from tracktwo.errors import TrackTwoError
 from tracktwo.executor import TooManyQueries
-from tracktwo.results import ALIASES, GRAPH, UnwritableResult, media_types, serialize
+from tracktwo.results import GRAPH, UnwritableResult, media_types, serialize
 from tracktwo.sparql import QueryRefused
 from tracktwo.store import QueryFailed, QueryTimeout
 
+from .. import negotiation
 from ..security import client_id, log_failure, log_refusal
+from ..state import state
 
 bp = Blueprint("sparql", __name__)
 
@@ -48,8 +50,7 @@ def _error(status: int, message: str) -> Response:
 def run_untrusted(text: str, defaults=None, named=None):
     """Run a query someone sent, in a worker: (result, None) or (None, (status, message))."""
     try:
-        result = current_app.extensions["tracktwo.executor"].run(text, None, defaults, named, request.base_url,
-                                                                 client=client_id())
+        result = state().executor.run(text, None, defaults, named, request.base_url, client=client_id())
         return result, None
     except QueryFailed as err:
         log_failure(err)
@@ -109,17 +110,6 @@ def _read_request() -> tuple[str | None, list[str] | None, list[str] | None]:
     return queries[0], (defaults if dataset_given else None), (named if dataset_given else None)
 
 
-def _choose(kind: str) -> str | None:
-    available = list(media_types(kind))
-    wanted = request.values.get("format")
-    if wanted:
-        media = ALIASES.get(wanted.lower(), wanted)
-        return media if media in available else None
-    if not request.accept_mimetypes or request.accept_mimetypes.best in ("*/*", None):
-        return available[0]
-    return request.accept_mimetypes.best_match(available)
-
-
 def _service_description() -> Response:
     endpoint = URIRef(request.base_url)
     graph = Graph()
@@ -138,11 +128,11 @@ def _service_description() -> Response:
     graph.add((dataset, URIRef(SD + "defaultGraph"), default))
     graph.add((default, RDF.type, URIRef(SD + "Graph")))
     graph.add((default, RDFS.comment, Literal("The union of the named graphs.")))
-    for name in current_app.extensions["tracktwo.graphs"]:
+    for name in state().graphs:
         named = BNode()
         graph.add((dataset, URIRef(SD + "namedGraph"), named))
         graph.add((named, URIRef(SD + "name"), name))
-    media = request.accept_mimetypes.best_match(list(GRAPH)) or "text/turtle"
+    media = negotiation.choose(list(GRAPH), "text/turtle", None) or "text/turtle"
     response = Response(graph.serialize(format=GRAPH[media], encoding="utf-8"), mimetype=media)
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
@@ -160,7 +150,7 @@ def endpoint():
     result, failure = run_untrusted(text, defaults, named)
     if failure:
         return _error(*failure)
-    media = _choose(result.kind)
+    media = negotiation.choose(list(media_types(result.kind)))
     if media is None:
         return _error(406, "no result format matches the request; available: " + ", ".join(media_types(result.kind)))
     try:
@@ -169,24 +159,23 @@ def endpoint():
         return _error(406, str(err))
     response = Response(body, mimetype=media)
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Vary"] = "Accept"
     if result.truncated:
         cap = current_app.config["TRACKTWO_RESULT_CAP"]
         response.headers["X-TrackTwo-Truncated"] = f"results cut at {cap}"
     return response
 
 
-EXAMPLES = {
-    "Cases and their conflicts": "SELECT ?case ?label ?conflict WHERE {\n  ?case a t2:Case ; rdfs:label ?label ; t2:aboutConflict/rdfs:label ?conflict .\n} ORDER BY ?label",
-    "Accords with signing date and place": "SELECT ?accord ?label ?signed ?place WHERE {\n  ?accord a t2:Accord ; rdfs:label ?label ; t2:signedOn ?signed .\n  OPTIONAL { ?accord t2:signedAt/rdfs:label ?place }\n} ORDER BY ?signed",
-    "People who crossed tracks": "SELECT ?person ?name WHERE {\n  ?person a t2:TrackCrosser ; rdfs:label ?name .\n} ORDER BY ?name",
-}
+def examples() -> dict[str, str]:
+    """The editor's examples: the catalogue's example-*.rq page queries, by summary, as people
+    would type them (the decorator lines left out)."""
+    pages = state().catalogue.pages
+    return {spec.summary: "\n".join(line for line in spec.text.splitlines() if not line.startswith("#+")).strip() + "\n"
+            for name, spec in sorted(pages.items()) if name.startswith("example-")}
 
 
 @bp.get("/sparql-editor")
 def editor():
-    """A query box with the project's prefixes, example queries, results in place, errors in place."""
-    from tracktwo.namespaces import sparql_prologue
+    """A query box with example queries, results in place, errors in place."""
     text = request.args.get("query")
     result, error = None, None
     status = 200
@@ -196,8 +185,8 @@ def editor():
             status, error = failure
         elif result.kind == "graph":
             result, status, error = None, 400, "this page shows tables: run CONSTRUCT and DESCRIBE through /sparql"
-    default = sparql_prologue() + "\n" + next(iter(EXAMPLES.values()))
-    page = render_template("editor.html", text=text or default, result=result, error=error,
-                           examples={k: sparql_prologue() + "\n" + v for k, v in EXAMPLES.items()})
+    shown = examples()
+    page = render_template("editor.html", text=text or next(iter(shown.values())), result=result, error=error,
+                           examples=shown)
     headers = {"Retry-After": RETRY_AFTER} if status in (429, 503) else {}
     return page, status, headers

@@ -1,0 +1,71 @@
+"""Running the catalogue's queries for the pages: the one place a view gets rows from.
+
+- A page query or section runs in the app's own process, on the store, with the variables its
+  file declares (`#+ binds:`), and at most TRACKTWO_RESULT_CAP rows are kept. These are the
+  project's own selective queries, bound to one resource; they cannot be stopped once started
+  (pyoxigraph has no timeout), so they are kept selective and measured in `make bench`.
+- A saved query, whose parameters a reader chooses, runs in a query worker with the time limit
+  (tracktwo.executor), its rows capped there; labels are added here, only to the rows shown.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from urllib.parse import urlencode
+
+from flask import current_app
+from rdflib import URIRef
+
+from tracktwo.queries import QuerySpec, with_labels
+from tracktwo.store import Result
+
+from .state import state
+
+log = logging.getLogger("tracktwo.query")
+
+
+def result(name: str, **bindings) -> Result:
+    """A page query's result, bound to the variables its file declares."""
+    spec = state().catalogue.page(name)
+    undeclared = set(bindings) - set(spec.binds)
+    if undeclared:  # a programming error, caught by the tests of every page
+        raise TypeError(f"{spec.path}: binds {sorted(spec.binds)}, not {sorted(undeclared)}")
+    started = time.perf_counter()
+    out = state().repo.query(spec.text, bindings or None)
+    _cap(out)
+    log.debug("%s: %d rows, %.1f ms", name, len(out.rows), (time.perf_counter() - started) * 1000)
+    return out
+
+
+def rows(name: str, **bindings) -> list[dict]:
+    return result(name, **bindings).rows
+
+
+def _cap(out: Result) -> None:
+    cap = current_app.config["TRACKTWO_RESULT_CAP"]
+    if out.kind == "select" and len(out.rows) > cap:
+        out.rows, out.truncated = out.rows[:cap], True
+
+
+def saved(spec: QuerySpec, values: dict, labelled: slice = slice(None)) -> Result:
+    """A saved query with the reader's values, in a worker with the time limit; labels beside its
+    IRIs in the rows `labelled` picks. Raises ParameterError, QueryTimeout …"""
+    bindings = spec.bind(values)
+    out = state().executor.run(spec.text, bindings, untrusted=False)
+    return spec.present(state().repo, out, labelled)
+
+
+def section(spec: QuerySpec, iri: URIRef) -> Result | None:
+    """A page section's rows for this resource (with labels), or None when it has none."""
+    if spec.saved:
+        query = state().catalogue.get(spec.saved)
+        param = next(p for p in query.params if p.type == "iri")
+        out = saved(query, {param.name: f"<{iri}>"})
+        out.link = f"/queries/{query.name}?" + urlencode({param.name: str(iri)})  # the same rows there
+    else:
+        out = state().repo.query(spec.text, {"r": iri})
+        _cap(out)
+        out = with_labels(state().repo, out)
+        out.variables = [v for v in out.variables if v != "r"]
+    return out if out.rows else None
