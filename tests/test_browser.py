@@ -78,6 +78,19 @@ def test_sparql_editor_runs_a_query(site, page):
     assert "Yair Hirschfeld" in page.locator("table.results").inner_text()
 
 
+def test_the_editor_lets_the_keyboard_out_and_runs_on_ctrl_enter(site, page):
+    """Tab leaves the editor for the Run button (no keyboard trap), and Ctrl+Enter runs the query."""
+    page.goto(site + "/sparql-editor")
+    page.locator(".CodeMirror textarea").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Run"
+    page.locator(".CodeMirror textarea").focus()
+    page.evaluate("window.tracktwoEditor.setValue('ASK { ?s ?p ?o }')")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("p.answer")
+    assert "yes" in page.locator("p.answer").inner_text()
+
+
 def test_trainer_builds_a_three_session_pack_shares_it_and_downloads_bibtex(site, page):
     import bibtexparser
     page.goto(site + "/")
