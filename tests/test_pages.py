@@ -345,3 +345,12 @@ def test_the_cases_index_comes_in_pages_keeping_its_filters(built):
     assert 0 < len(shown) < 10 and f"{len(shown)} case" in tajik and 'rel="next"' not in tajik
     assert "/id/case/inter-tajik-dialogue" in shown
     assert client.get("/cases?page=99").status_code == 400
+
+
+def test_whole_dataset_downloads_are_kept_only_while_they_fit(built):
+    dataset = str(dataset_path(built))
+    for limit, kept in [(64, True), (0.001, False)]:
+        app = create_app({"TRACKTWO_DATASET": dataset, "TRACKTWO_DOWNLOAD_CACHE_MB": limit})
+        body = app.test_client().get("/downloads/tracktwo.ttl").data
+        assert body.startswith(b"@prefix") and ("ttl" in app.extensions["tracktwo"].downloads) is kept
+        app.extensions["tracktwo"].close()

@@ -103,6 +103,9 @@ SETTINGS = (
             "(downloads have them all)", minimum=1, maximum=100_000),
     Setting("TRACKTWO_PAGE_CACHE_MB", float, 32.0, "megabytes of rendered pages each app process keeps "
             "(`0`: none)", minimum=0, maximum=65536),
+    Setting("TRACKTWO_DOWNLOAD_CACHE_MB", float, 64.0, "megabytes a whole-dataset download (Turtle, JSON-LD) "
+            "may take to be kept in memory after its first request (larger ones are made each time)",
+            minimum=0, maximum=65536),
     Setting("TRACKTWO_QUERIES", str, None, "a folder of saved queries to serve instead of the checkout's "
             "`queries/` (for tests and forks)"),
     Setting("TRACKTWO_LOG_LEVEL", str, "INFO", "how much the app logs: a line per request at INFO, query "

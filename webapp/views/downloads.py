@@ -27,10 +27,14 @@ def dataset(fmt: str):
     if rdflib_format is None:
         return send_file(path.resolve(), mimetype=media, as_attachment=True, download_name="tracktwo.nq")
     # Turtle and JSON-LD are made from the store once per process and kept.
-    cache = state().downloads
-    if fmt not in cache:
-        cache[fmt] = runner.result("dataset-all").graph.serialize(format=rdflib_format, encoding="utf-8")
-    response = Response(cache[fmt], mimetype=media)
+    # Made from the store on the first request and kept while it fits TRACKTWO_DOWNLOAD_CACHE_MB
+    # (a 10,000-case dataset as Turtle is hundreds of megabytes: too big to keep in every process)
+    body = state().downloads.get(fmt)
+    if body is None:
+        body = runner.result("dataset-all").graph.serialize(format=rdflib_format, encoding="utf-8")
+        if len(body) <= current_app.config["TRACKTWO_DOWNLOAD_CACHE_MB"] * 1024 * 1024:
+            state().downloads[fmt] = body
+    response = Response(body, mimetype=media)
     response.headers["Content-Disposition"] = f'attachment; filename="tracktwo.{fmt}"'
     return response
 
