@@ -158,11 +158,18 @@ def _has_dataset_clause(text: str) -> bool:
         return True
 
 
-def _union_is_set(nquads: Path) -> bool:
-    """What the build's manifest (beside the dataset) says; False when there is none to ask."""
+def _union_is_set(nquads: Path, store: ox.Store) -> bool:
+    """Whether no triple is in two graphs, as the build that wrote the dataset found when it made
+    it (its manifest, beside the dataset). The manifest is believed only if it describes the data
+    loaded: the same number of quads and the same graphs. Without one that matches, the answer is
+    no, and the store copies the union (always right, a little slower). Asking the data itself
+    costs a join over every quad (57 ms at 36,000 quads, seconds at 10,000 synthetic cases)."""
     try:
-        return json.loads((Path(nquads).parent / "manifest.json").read_text()).get("union_is_set") is True
-    except (OSError, ValueError, AttributeError):
+        manifest = json.loads((Path(nquads).parent / "manifest.json").read_text())
+        graphs = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
+        return (manifest.get("union_is_set") is True and manifest.get("quads") == len(store)
+                and set(manifest.get("graph_iris") or []) == graphs)
+    except (OSError, ValueError, AttributeError, TypeError):
         return False
 
 
@@ -190,7 +197,7 @@ class OxigraphRepository(Repository):
         # is used only when the build says no triple is in two graphs; otherwise the union is copied
         # into the default graph, inside Oxigraph. On 1,000 synthetic cases the view opened in half
         # the time with 30% less memory, and queried no slower than the copy.
-        self.union = _union_is_set(nquads)
+        self.union = _union_is_set(nquads, self.store)
         if not self.union:
             self.store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
 
