@@ -354,3 +354,18 @@ def test_whole_dataset_downloads_are_kept_only_while_they_fit(built):
         body = app.test_client().get("/downloads/tracktwo.ttl").data
         assert body.startswith(b"@prefix") and ("ttl" in app.extensions["tracktwo"].downloads) is kept
         app.extensions["tracktwo"].close()
+
+
+def test_the_cases_index_starts_each_case_with_its_earliest_process(client):
+    """Hand-checked in the case files: Pugwash's conferences from July 1957 (pugwash-conferences.ttl),
+    Dartmouth from October 1960 (inter-tajik-dialogue.ttl, process:dartmouth-conference), Kelman's
+    workshops from 1971; each was shown from a later sub-process's year (1967, 1993, 1991)."""
+    import re
+    page = client.get("/cases?sort=date").get_data(as_text=True)
+    years = dict(re.findall(r'<a href="/id/case/([a-z0-9-]+)">.*?· from (\d{4})', page, flags=re.S))
+    assert years["pugwash-conferences"] == "1957"
+    assert years["dartmouth-conference"] == "1960"
+    assert years["kelman-problem-solving-workshops"] == "1971"
+    fifties = client.get("/cases?decade=1950").get_data(as_text=True)
+    assert "/id/case/pugwash-conferences" in fifties
+    assert "/id/case/dartmouth-conference" in client.get("/cases?decade=1960").get_data(as_text=True)
