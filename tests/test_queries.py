@@ -60,20 +60,106 @@ def test_same_answers_on_oxigraph_and_rdflib(built, repo, name):
 
 # --- answers worked out by hand from the case files --------------------------------------------
 
-def test_oslo_draft_preceded_the_declaration_by_four_months(repo):
-    # cases/oslo-back-channel.ttl: bridge:draft-dop-to-officials is dated May 1993 and contributed
-    # to the Declaration of Principles, signed 13 September 1993: 4 calendar months.
+def _pair(rows, bridge, accord):
+    [row] = [r for r in rows if r["bridge"] == ID("bridge", bridge) and r["accord"] == ID("accord", accord)]
+    return row
+
+
+def _months(row):
+    return row["minMonths"].toPython(), row["maxMonths"].toPython()
+
+
+def test_oslo_draft_preceded_the_declaration_by_three_to_four_months(repo):
+    # cases/oslo-back-channel.ttl: bridge:draft-dop-to-officials is dated May 1993 (t2:Month, so
+    # 1993-05-01 … 1993-05-31) and contributed to the Declaration of Principles, signed 13 September
+    # 1993 (t2:Day). Least: 31 May → 13 Sep = (9 − 5) − 1 (13 < 31) = 3; most: 1 May → 13 Sep = 4.
     rows = run(repo, "bridge-types-before-accords")
-    [row] = [r for r in rows if r["bridge"] == ID("bridge", "draft-dop-to-officials")
-             and r["accord"] == ID("accord", "oslo-i-declaration-of-principles")]
-    assert row["months"].toPython() == 4 and row["claimed"].toPython() is True
-    assert row["bridgeType"] == ID("bridgetype", "draft-text-transfer")
-    assert {r["case"] for r in rows} >= {ID("case", "oslo-back-channel"), ID("case", "inter-tajik-dialogue")}
+    row = _pair(rows, "draft-dop-to-officials", "oslo-i-declaration-of-principles")
+    assert _months(row) == (3, 4)
+    assert (str(row["relation"]), str(row["order"])) == ("claimed", "before")
+    assert "draft text or non-paper handed to officials" in str(row["bridgeTypes"])
+    assert "The Oslo back channel" in str(row["cases"])
+
+
+def test_inter_tajik_bridge_known_to_the_year_overlaps_the_1997_accord(repo):
+    # cases/inter-tajik-dialogue.ttl:631-639: bridge:itd-members-join-cnr is dated "1997-01-01" with
+    # t2:Year (so 1997-01-01 … 1997-12-31; its description places it after the accord) and claims
+    # accord:tajikistan-general-agreement-1997, signed 27 June 1997 (t2:Day, line 549).
+    # Least: 31 Dec 1997 → 27 Jun 1997 = (6 − 12) − 1 (27 < 31) = −7;
+    # most: 1 Jan 1997 → 27 Jun 1997 = (6 − 1) − 0 = 5. The bridge's latest day is not before the
+    # signing, so the dates do not settle the order: "overlaps" (the old query said 5 months before).
+    rows = run(repo, "bridge-types-before-accords")
+    row = _pair(rows, "itd-members-join-cnr", "tajikistan-general-agreement-1997")
+    assert (str(row["relation"]), str(row["order"])) == ("claimed", "overlaps")
+    assert _months(row) == (-7, 5)
+    assert row["precision"] == URIRef("https://w3id.org/tracktwo/ontology#Year")
+    assert (row["bridgeEarliest"], row["bridgeLatest"]) == (Literal("1997-01-01", datatype=XSD.date),
+                                                            Literal("1997-12-31", datatype=XSD.date))
+
+
+def test_aceh_bridge_known_to_the_day_is_wholly_before_its_accord(repo):
+    # cases/aceh-hd-centre-dialogue.ttl: bridge:exploratory-contact-to-formal-talks is dated
+    # 27 January 2000 (t2:Day) and claims the humanitarian pause, signed 12 May 2000 (t2:Day, the
+    # preferred value). 27 Jan → 12 May = (5 − 1) − 1 (12 < 27) = 3 whole months, least and most.
+    rows = run(repo, "bridge-types-before-accords")
+    row = _pair(rows, "exploratory-contact-to-formal-talks", "aceh-humanitarian-pause-2000")
+    assert (str(row["relation"]), str(row["order"])) == ("claimed", "before")
+    assert _months(row) == (3, 3)
+
+
+def test_bridge_types_before_accords_lists_each_pair_once_and_keeps_relations_apart(repo):
+    rows = run(repo, "bridge-types-before-accords")
+    pairs = [(r["bridge"], r["accord"]) for r in rows]
+    assert len(pairs) == len(set(pairs))
+    assert {str(r["relation"]) for r in rows} == {"claimed", "later accord of the target process"}
+    for r in rows:
+        low, high = _months(r)
+        assert low <= high
+        # an accord the bridge does not claim is listed only when the bridge is wholly before it
+        if str(r["relation"]) != "claimed":
+            assert str(r["order"]) == "before"
+        if str(r["order"]) == "before":
+            assert r["bridgeLatest"].toPython() < r["signedEarliest"].toPython() and low >= 0
+        else:
+            assert str(r["order"]) in {"same day", "overlaps", "after"}
+    # ITD memoranda to negotiators has two bridge types, and two cases cover its initiative: one row
+    # per accord, both types and both cases named in it
+    memoranda = [r for r in rows if r["bridge"] == ID("bridge", "itd-memoranda-to-negotiators")]
+    assert memoranda and all(", " in str(r["bridgeTypes"]) and ", " in str(r["cases"]) for r in memoranda)
 
 
 def test_bridge_types_by_region_keeps_only_that_region(repo):
     rows = run(repo, "bridge-types-before-accords", region="region:central-asia")
-    assert rows and {r["case"] for r in rows} == {ID("case", "inter-tajik-dialogue")}
+    assert rows and all(str(r["bridge"]).startswith(ID("bridge", "itd-")) for r in rows)
+    assert all("Inter-Tajik Dialogue" in str(r["cases"]) for r in rows)
+
+
+def test_day_bounds_by_precision():
+    from datetime import date
+
+    from tracktwo.bounds import day_bounds
+    from tracktwo.namespaces import T2
+    assert day_bounds(date(1993, 9, 13), T2.Day) == (date(1993, 9, 13), date(1993, 9, 13))
+    assert day_bounds(date(1993, 5, 1), T2.Month) == (date(1993, 5, 1), date(1993, 5, 31))
+    assert day_bounds(date(2000, 2, 1), T2.Month) == (date(2000, 2, 1), date(2000, 2, 29))  # leap year
+    assert day_bounds(date(1900, 2, 1), T2.Month) == (date(1900, 2, 1), date(1900, 2, 28))  # not a leap year
+    assert day_bounds(date(1997, 1, 1), T2.Year) == (date(1997, 1, 1), date(1997, 12, 31))
+    assert day_bounds(date(1997, 1, 1), URIRef("https://example.org/decade")) is None
+
+
+def test_the_build_derives_bounds_for_month_precise_dates(repo):
+    # cases/aceh-helsinki-cmi.ttl:115-120: event:husain-christensen-meet-ahtisaari-2004 is dated
+    # February 2004 (t2:Month); 2004 is a leap year, so it runs from 1 to 29 February.
+    # cases/inter-tajik-dialogue.ttl: bridge:itd-memoranda-to-negotiators is dated March 1994 (t2:Month).
+    # The accord of 27 June 1997 is known to the day: both of its signing bounds are that day.
+    d = lambda text: Literal(text, datatype=XSD.date)
+    t2 = "https://w3id.org/tracktwo/ontology#"
+    for subject, earliest, latest, first, last in [
+            (ID("event", "husain-christensen-meet-ahtisaari-2004"), "dateEarliest", "dateLatest", "2004-02-01", "2004-02-29"),
+            (ID("bridge", "itd-memoranda-to-negotiators"), "dateEarliest", "dateLatest", "1994-03-01", "1994-03-31"),
+            (ID("accord", "tajikistan-general-agreement-1997"), "signedEarliest", "signedLatest", "1997-06-27", "1997-06-27")]:
+        rows = repo.select(f"SELECT ?e ?l WHERE {{ <{subject}> <{t2}{earliest}> ?e ; <{t2}{latest}> ?l }}")
+        assert [(r["e"], r["l"]) for r in rows] == [(d(first), d(last))], subject
 
 
 def test_bridges_and_accords_lists_the_channel_upgrade(repo):
@@ -114,12 +200,16 @@ def test_personal_dialogue_groups_reached_no_accord(repo):
     assert not any(r["accordReached"].toPython() and "Living Room" in str(r["caseNames"]) for r in groups)
 
 
-def test_oslo_first_meeting_to_declaration_is_seventeen_months(repo):
-    # The back channel's earliest event is the Beilin–Rød-Larsen meeting of April 1992; the
-    # Declaration was signed in September 1993.
+def test_oslo_first_meeting_to_declaration_is_sixteen_to_seventeen_months(repo):
+    # The back channel's earliest event is the Beilin–Rød-Larsen meeting of April 1992 (t2:Month:
+    # 1 … 30 April); the Declaration was signed on 13 September 1993 (t2:Day). Least: 30 Apr 1992 →
+    # 13 Sep 1993 = 12 + (9 − 4) − 1 (13 < 30) = 16; most: 1 Apr 1992 → 13 Sep 1993 = 17.
     rows = run(repo, "first-meeting-to-accord")
     [row] = [r for r in rows if r["accord"] == ID("accord", "oslo-i-declaration-of-principles")]
-    assert row["firstMeeting"] == Literal("1992-04-01", datatype=XSD.date) and int(row["months"]) == 17
+    assert row["firstMeeting"] == Literal("1992-04-01", datatype=XSD.date)
+    assert (row["firstEarliest"], row["firstLatest"]) == (Literal("1992-04-01", datatype=XSD.date),
+                                                          Literal("1992-04-30", datatype=XSD.date))
+    assert (int(row["minMonths"]), int(row["maxMonths"])) == (16, 17)
 
 
 def test_oslo_was_a_third_country_and_neemrana_was_not(repo):

@@ -18,6 +18,7 @@ from pathlib import Path
 from rdflib import Dataset
 
 from . import __version__
+from .bounds import BOUNDS_VERSION, derive_bounds
 from .errors import TrackTwoError
 from .load import Project
 from .namespaces import INFERRED_GRAPH, bind_prefixes
@@ -47,7 +48,7 @@ class BuildResult:
 
 
 def input_digest(project: Project) -> str:
-    h = hashlib.sha256(f"{__version__}/{REASONER_VERSION}".encode())
+    h = hashlib.sha256(f"{__version__}/{REASONER_VERSION}/{BOUNDS_VERSION}".encode())
     for path in [*project.data_paths(), project.shapes]:
         h.update(project.relative(path).encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
@@ -81,8 +82,12 @@ def build(project: Project, force: bool = False) -> BuildResult:
         graph = dataset.graph(f.graph_iri)
         for triple in f.graph:
             graph.add(triple)
+    # The reasoner's inferences (cached) and the date bounds (derived afresh from the parsed data
+    # on every build, so a cached reasoning result never lacks them), less anything a file asserts.
+    asserted = set().union(*(set(f.graph) for f in report.parsed))
+    derived = set(report.inferred) | {t for t in derive_bounds(f.graph for f in report.parsed) if t not in asserted}
     inferred = dataset.graph(INFERRED_GRAPH)
-    for triple in sorted(report.inferred):
+    for triple in sorted(derived):
         inferred.add(triple)
 
     # split on "\n" only: N-Quads escapes newlines, but a literal may hold other line separators
@@ -92,12 +97,12 @@ def build(project: Project, force: bool = False) -> BuildResult:
     seconds = time.perf_counter() - started
     # Whether no triple sits in two graphs: then a store's union view of the named graphs is already
     # a set, and Oxigraph can query it directly instead of holding a copy as the default graph.
-    triples = sum(len(f.graph) for f in report.parsed) + len(report.inferred)
-    union_is_set = triples == len(set().union(*(set(f.graph) for f in report.parsed), report.inferred))
+    triples = sum(len(f.graph) for f in report.parsed) + len(derived)
+    union_is_set = triples == len(asserted | derived)
     atomic_write(project.build_dir / MANIFEST_FILE, [json.dumps({
         "digest": digest, "quads": len(lines), "graphs": graphs, "seconds": round(seconds, 2),
         "union_is_set": union_is_set,
-        "files": [f.name for f in report.parsed], "inferred": len(report.inferred),
+        "files": [f.name for f in report.parsed], "inferred": len(derived),
         "graph_iris": [str(f.graph_iri) for f in report.parsed] + [str(INFERRED_GRAPH)],
     }, indent=2) + "\n"])
     return BuildResult(False, target, seconds, len(lines), graphs, report.reasoned_cases, report.cache_hits)
