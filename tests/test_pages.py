@@ -369,3 +369,13 @@ def test_the_cases_index_starts_each_case_with_its_earliest_process(client):
     fifties = client.get("/cases?decade=1950").get_data(as_text=True)
     assert "/id/case/pugwash-conferences" in fifties
     assert "/id/case/dartmouth-conference" in client.get("/cases?decade=1960").get_data(as_text=True)
+
+
+def test_the_case_page_gives_lead_times_as_ranges_from_the_date_bounds(client):
+    """inter-tajik-dialogue.ttl: bridge:itd-members-join-cnr is dated to the year 1997 and claims
+    the General Agreement of 27 June 1997, so the dates overlap (from 31 December 1997: -7 months;
+    from 1 January 1997: 5); the page used to say '5 months' before it."""
+    import re
+    page = client.get("/id/case/inter-tajik-dialogue").get_data(as_text=True)
+    row = re.search(r'<tr>(?:(?!</tr>).)*itd-members-join-cnr(?:(?!</tr>).)*</tr>', page, flags=re.S).group(0)
+    assert "dates overlap: -7 to 5 months" in row

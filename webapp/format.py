@@ -69,12 +69,29 @@ def shown_columns(variables: list[str]) -> list[str]:
             if not any(v.endswith(s) and v[: -len(s)] in names for s in ("Label", "Precision"))]
 
 
+def lead_time(row) -> str:
+    """A bridge's lead time to its accord, in words, from the whole-month bounds the query gives:
+    "4 months", "3–4 months", "the same day", or the range when the dates overlap."""
+    if row.get("minMonths") is None or row.get("maxMonths") is None:
+        return "no signing date"
+    low, high, order = int(row["minMonths"]), int(row["maxMonths"]), str(row.get("order", ""))
+    if order == "same day":
+        return "the same day"
+    span = f"{low} months" if low == high else f"{low}–{high} months"
+    if order == "before":
+        return span + " before"
+    if order == "after":
+        return "after the accord"
+    return f"dates overlap: {low} to {high} months"
+
+
 def register(app) -> None:
     app.jinja_env.filters["date_at"] = date_at
     app.jinja_env.filters["qname"] = qname
     app.jinja_env.filters["link"] = link
     app.jinja_env.globals["link"] = link
     app.jinja_env.globals["date_at"] = date_at
+    app.jinja_env.globals["lead_time"] = lead_time
     app.jinja_env.globals["shown_columns"] = shown_columns
     app.jinja_env.tests["literal"] = lambda v: isinstance(v, Literal)
     app.jinja_env.tests["web_url"] = web_url
