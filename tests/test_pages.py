@@ -379,3 +379,22 @@ def test_the_case_page_gives_lead_times_as_ranges_from_the_date_bounds(client):
     page = client.get("/id/case/inter-tajik-dialogue").get_data(as_text=True)
     row = re.search(r'<tr>(?:(?!</tr>).)*itd-members-join-cnr(?:(?!</tr>).)*</tr>', page, flags=re.S).group(0)
     assert "dates overlap: -7 to 5 months" in row
+
+
+def test_the_case_timeline_is_drawn_to_scale_with_a_mark_for_everything(client):
+    """oslo-back-channel.ttl holds 4 bridges and 2 accords (counted in the file); the drawing has a
+    mark per event of the list below it, an arrow per bridge, a diamond per accord, each a link; a
+    month-precise event (event:peres-asks-savir-1993, May 1993) is a band over its month, not a dot."""
+    import re
+    page = client.get("/id/case/oslo-back-channel").get_data(as_text=True)
+    svg = re.search(r"<svg class=\"case-timeline\".*?</svg>", page, flags=re.S).group(0)
+    listed = page.split('id="timeline-list"', 1)[1].split("</ol>", 1)[0].count("<li ")
+    assert len(re.findall(r'class="event', svg)) == listed == 21
+    assert len(re.findall(r'class="bridge"', svg)) == 4
+    assert len(re.findall(r'class="accord"', svg)) == 2
+    marks = re.findall(r'<a href="(/id/[^"]+)"><title>[^<]+</title><(circle|rect|line|polygon) class="(event|bridge|accord)', svg)
+    assert len(marks) == 21 + 4 + 2 and all(href.startswith("/id/") for href, _, _ in marks)
+    peres = re.search(r'href="/id/event/peres-asks-savir-1993"><title>[^<]+</title><(\w+)', svg)
+    assert peres and peres.group(1) == "rect"
+    widths = [float(w) for w in re.findall(r'<rect class="event[^"]*" x="[\d.]+" y="[\d.]+" width="([\d.]+)"', svg)]
+    assert widths and min(widths) >= 3  # a month spans its month (at least 3 units wide at this scale)

@@ -14,6 +14,7 @@ from .. import negotiation, runner
 from ..cache import cached_page
 from ..caseindex import case_rows
 from ..resolve import RDF_FORMATS, SUFFIXES, resource_iri, split
+from ..timeline_svg import case_timeline
 
 bp = Blueprint("cases", __name__)
 
@@ -100,9 +101,12 @@ def case(slug: str):
     for row in sorted(found, key=lambda r: (str(r["roleLabel"]), str(r["actorLabel"]), str(r["whereLabel"]))):
         people.setdefault(str(row["roleLabel"]), []).append(row)
     part = lambda name: runner.rows(name, case=iri)
+    processes, events, bridges = part("case-processes"), part("case-events"), part("case-bridges")
+    produced = part("case-accords")  # one row per accord and the process that produced it
+    accords = list({str(a["accord"]): a for a in reversed(produced)}.values())[::-1]
     return render_template(
         "case.html", iri=iri, case=header[0], outcomes=part("case-outcomes"), lessons=part("case-lessons"),
-        processes=part("case-processes"), timeline=part("case-events"), people=people,
-        bridges=part("case-bridges"), accords=part("case-accords"), disputes=part("case-disputes"),
-        sources=case_sources(iri), readings=part("case-readings"),
+        processes=processes, timeline=events, people=people, bridges=bridges, accords=accords,
+        drawing=case_timeline(processes, events, bridges, produced),
+        disputes=part("case-disputes"), sources=case_sources(iri), readings=part("case-readings"),
     )
