@@ -346,3 +346,10 @@ def test_a_registry_with_broken_files_refuses_to_pretend(tmp_path):
     assert len(registry.errors) == 4
     with pytest.raises(TrackTwoError, match="broken query files"):
         registry.check()
+
+
+def test_an_unknown_resource_is_named_not_answered_with_no_rows(repo, built):
+    with pytest.raises(ParameterError, match="there is no case:no-such-case in the dataset"):
+        REGISTRY.get("case-timeline").run(repo, {"case": "no-such-case"})
+    result = run_cli("--root", built.root, "query", "run", "upstream-of-accord", "--param", "accord=accord:nothing")
+    assert result.returncode == 1 and "there is no accord:nothing in the dataset" in result.stderr

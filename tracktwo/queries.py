@@ -42,7 +42,7 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.algebra import translateQuery
 
 from .errors import TrackTwoError
-from .namespaces import PREFIXES
+from .namespaces import PREFIXES, qname
 from .store import Repository, Result
 
 TYPES = ("iri", "integer", "decimal", "date", "boolean", "string")
@@ -175,7 +175,20 @@ class QuerySpec:
         """The answer, with labels beside its IRIs in the rows `labelled` picks (all by default; a
         page of results asks only for the rows it shows: labelling 10,000 rows to show 500 cost
         a third as much again as the query itself)."""
-        return self.present(repo, repo.query(self.text, self.bind(values or {})), labelled)
+        bindings = self.bind(values or {})
+        self.check_resources(repo, bindings)
+        return self.present(repo, repo.query(self.text, bindings), labelled)
+
+    def check_resources(self, repo: Repository, bindings: dict) -> None:
+        """A ParameterError for an IRI parameter naming a resource the dataset does not have: its
+        answer would be no rows, which reads as "none" rather than "no such thing"."""
+        for p in self.params:
+            term = bindings.get(p.variable)
+            if p.type != "iri" or term is None or str(term) in repo.labels():
+                continue
+            known = repo.query("ASK { { ?x ?p ?o } UNION { ?s ?p ?x } }", {"x": term}).boolean
+            if not known:
+                raise ParameterError(f"parameter {p.name!r}: there is no {qname(term)} in the dataset")
 
     def present(self, repo: Repository, result: Result, labelled: slice = slice(None)) -> Result:
         """The result as people read it: the parameter columns hidden, labels beside the IRIs."""

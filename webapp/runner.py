@@ -52,6 +52,7 @@ def saved(spec: QuerySpec, values: dict, labelled: slice = slice(None)) -> Resul
     """A saved query with the reader's values, in a worker with the time limit; labels beside its
     IRIs in the rows `labelled` picks. Raises ParameterError, QueryTimeout …"""
     bindings = spec.bind(values)
+    spec.check_resources(state().repo, bindings)
     out = state().executor.run(spec.text, bindings, untrusted=False)
     return spec.present(state().repo, out, labelled)
 
