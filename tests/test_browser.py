@@ -149,3 +149,27 @@ def test_no_page_breaks_the_content_security_policy(site, page):
     finally:
         context.close()
     assert not [text for text in console if "Content Security Policy" in text]
+
+
+PHONE_PAGES = ["/", "/cases", "/id/case/oslo-back-channel", "/id/case/inter-tajik-dialogue", "/id/person/yair-hirschfeld",
+               "/id/accord/oslo-i-declaration-of-principles", "/id/place/oslo", "/id/source/waage-2005",
+               "/id/process/oslo-back-channel", "/id/track/track-2", "/ontology", "/queries",
+               "/queries/bridge-types-before-accords", "/readings", "/sparql-editor"]
+
+
+def test_no_page_scrolls_sideways_on_a_phone(site, page):
+    """At 390 px wide every kind of page fits; wide tables and the drawn timeline scroll in their box."""
+    phone = page.context.browser.new_context(viewport={"width": 390, "height": 800})
+    try:
+        tab = phone.new_page()
+        wide = {}
+        for path in PHONE_PAGES:
+            tab.goto(site + path)
+            width = tab.evaluate("document.documentElement.scrollWidth")
+            if width > 390:
+                wide[path] = width
+        assert wide == {}
+        tab.goto(site + "/id/case/inter-tajik-dialogue")
+        tab.screenshot(path=str(SHOTS / "case-390.png"), full_page=False)
+    finally:
+        phone.close()
