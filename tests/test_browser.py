@@ -173,3 +173,12 @@ def test_no_page_scrolls_sideways_on_a_phone(site, page):
         tab.screenshot(path=str(SHOTS / "case-390.png"), full_page=False)
     finally:
         phone.close()
+
+
+def test_the_first_tab_offers_a_skip_link_to_the_content(site, page):
+    page.goto(site + "/id/case/oslo-back-channel")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to the content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    assert page.request.get(site + "/static/favicon.svg").status == 200
