@@ -398,3 +398,17 @@ def test_the_case_timeline_is_drawn_to_scale_with_a_mark_for_everything(client):
     assert peres and peres.group(1) == "rect"
     widths = [float(w) for w in re.findall(r'<rect class="event[^"]*" x="[\d.]+" y="[\d.]+" width="([\d.]+)"', svg)]
     assert widths and min(widths) >= 3  # a month spans its month (at least 3 units wide at this scale)
+
+
+def test_addresses_and_dois_are_links_where_people_read_them(client):
+    """sources.ttl: source:diamond-mcdonald-1996 has t2:url https://www.rienner.com/title/…; a DOI
+    (10.1111/pops.12265) goes to doi.org. Only http(s) addresses become links."""
+    from webapp.format import linkify
+    page = client.get("/id/source/diamond-mcdonald-1996").get_data(as_text=True)
+    assert '<a href="https://www.rienner.com/title/Multi_Track_Diplomacy_A_Systems_Approach_to_Peace" rel="nofollow">' in page
+    assert str(linkify("see doi:10.1111/pops.12265.")) == \
+        'see <a href="https://doi.org/10.1111/pops.12265" rel="nofollow">doi:10.1111/pops.12265</a>.'
+    assert "<a" not in str(linkify("javascript:alert(1) and ftp://x/y"))
+    assert '<a href="https://e.org/a?b=1&amp;c=2" rel="nofollow">' in str(linkify("https://e.org/a?b=1&c=2"))
+    readings = client.get("/readings").get_data(as_text=True)
+    assert re.search(r'<p class="citation">[^\n]*<a href="https?://', readings)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
@@ -69,6 +70,28 @@ def shown_columns(variables: list[str]) -> list[str]:
             if not any(v.endswith(s) and v[: -len(s)] in names for s in ("Label", "Precision"))]
 
 
+_URL = re.compile(r'(?<!href=")https?://[^\s<>"]+[^\s<>".,;:)]')
+_DOI = re.compile(r"\bdoi:\s?(10\.\d{4,9}/[^\s<>\"]+[^\s<>\".,;:)])", re.IGNORECASE)
+
+
+def linkify(html) -> Markup:
+    """Addresses and DOIs in text already escaped (a formatted citation, say) as links: a reader
+    should not have to copy them. Only http(s) addresses; a DOI goes to doi.org."""
+    text = str(html if isinstance(html, Markup) else escape(html))
+    text = _URL.sub(lambda m: f'<a href="{m.group(0)}" rel="nofollow">{m.group(0)}</a>', text)
+    text = _DOI.sub(lambda m: f'<a href="https://doi.org/{m.group(1)}" rel="nofollow">doi:{m.group(1)}</a>', text)
+    return Markup(text)
+
+
+def value_of(prop, value) -> Markup:
+    """A literal value as a page shows it: a source's address or DOI as a link, anything else as text."""
+    if str(prop) == str(T2.doi):
+        return linkify(f"doi:{value}")
+    if str(prop) == str(T2.url) and web_url(value):
+        return linkify(str(value))
+    return Markup(escape(value))
+
+
 def lead_time(row) -> str:
     """A bridge's lead time to its accord, in words, from the whole-month bounds the query gives:
     "4 months", "3–4 months", "the same day", or the range when the dates overlap."""
@@ -92,6 +115,8 @@ def register(app) -> None:
     app.jinja_env.globals["link"] = link
     app.jinja_env.globals["date_at"] = date_at
     app.jinja_env.globals["lead_time"] = lead_time
+    app.jinja_env.globals["value_of"] = value_of
+    app.jinja_env.filters["linkify"] = linkify
     app.jinja_env.globals["shown_columns"] = shown_columns
     app.jinja_env.tests["literal"] = lambda v: isinstance(v, Literal)
     app.jinja_env.tests["web_url"] = web_url
