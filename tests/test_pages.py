@@ -412,3 +412,19 @@ def test_addresses_and_dois_are_links_where_people_read_them(client):
     assert '<a href="https://e.org/a?b=1&amp;c=2" rel="nofollow">' in str(linkify("https://e.org/a?b=1&c=2"))
     readings = client.get("/readings").get_data(as_text=True)
     assert re.search(r'<p class="citation">[^\n]*<a href="https?://', readings)
+
+
+def test_people_read_labels_not_names_of_variables_and_properties(client):
+    """The Oslo case's disputed facts name the property by its label (tracktwo.ttl: t2:initialledOn is
+    "initialled on"); a resource page lists each property once (a person is typed five ways); a
+    saved query's column headers are words."""
+    import re
+    case = client.get("/id/case/oslo-back-channel").get_data(as_text=True)
+    disputes = case.split('id="disputes"', 1)[1].split("</section>", 1)[0]
+    assert "t2:initialledOn" not in disputes and "<td>initialled on</td>" in disputes
+    person = client.get("/id/person/yair-hirschfeld").get_data(as_text=True)
+    statements = person.split('id="properties"', 1)[1].split("</table>", 1)[0]
+    assert len(re.findall(r"<th>", statements)) == len(set(re.findall(r"<th>(.*?)</th>", statements)))
+    query = client.get("/queries/track-crossers").get_data(as_text=True)
+    headers = re.findall(r"<th>([^<]*)</th>", query)
+    assert headers and all(" " in h or h[:1].isupper() for h in headers) and not any(re.search(r"[a-z][A-Z]", h) for h in headers)

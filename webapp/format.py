@@ -92,6 +92,20 @@ def value_of(prop, value) -> Markup:
     return Markup(escape(value))
 
 
+def heading(variable: str) -> str:
+    """A result column's name as people read it: unofficialRole -> "Unofficial role"."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", variable.replace("_", " ")).split()
+    return " ".join(words).capitalize() if words else variable
+
+
+def label_of(iri) -> str:
+    """The label of a resource or term (a property's rdfs:label: "signed on", not t2:signedOn), or
+    its short name when it has none."""
+    from .state import state
+    found = state().repo.labels().get(str(iri))
+    return str(found) if found is not None else qname(iri)
+
+
 def lead_time(row) -> str:
     """A bridge's lead time to its accord, in words, from the whole-month bounds the query gives:
     "4 months", "3–4 months", "the same day", or the range when the dates overlap."""
@@ -116,6 +130,8 @@ def register(app) -> None:
     app.jinja_env.globals["date_at"] = date_at
     app.jinja_env.globals["lead_time"] = lead_time
     app.jinja_env.globals["value_of"] = value_of
+    app.jinja_env.globals["label_of"] = label_of
+    app.jinja_env.globals["heading"] = heading
     app.jinja_env.filters["linkify"] = linkify
     app.jinja_env.globals["shown_columns"] = shown_columns
     app.jinja_env.tests["literal"] = lambda v: isinstance(v, Literal)
