@@ -428,3 +428,17 @@ def test_people_read_labels_not_names_of_variables_and_properties(client):
     query = client.get("/queries/track-crossers").get_data(as_text=True)
     headers = re.findall(r"<th>([^<]*)</th>", query)
     assert headers and all(" " in h or h[:1].isupper() for h in headers) and not any(re.search(r"[a-z][A-Z]", h) for h in headers)
+
+
+def test_resources_are_chosen_from_labelled_lists_and_short_names_work_everywhere(client):
+    """case-timeline's case, bridge-types-before-accords' region: lists of labels, not IRI boxes;
+    /cases?region=central-asia means the region IRI, as on query pages (the Inter-Tajik case is in
+    Central Asia: conflicts.ttl codes the Tajik Civil War so)."""
+    import re
+    page = client.get("/queries/case-timeline").get_data(as_text=True)
+    assert re.search(r'<select name="case">.*<option value="oslo-back-channel" selected>The Oslo back channel', page, flags=re.S)
+    regions = client.get("/queries/bridge-types-before-accords").get_data(as_text=True)
+    assert re.search(r'<select name="region">.*<option value="middle-east" ?>Middle East', regions, flags=re.S)
+    central = client.get("/cases?region=central-asia").get_data(as_text=True)
+    assert "/id/case/inter-tajik-dialogue" in central
+    assert client.get("/queries/case-timeline?case=neemrana-dialogue").status_code == 200

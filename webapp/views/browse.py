@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
+from tracktwo.namespaces import PREFIXES
+
 from ..caseindex import case_rows, facets
 from ..paging import page_of
 
 bp = Blueprint("browse", __name__)
 
+KINDS = {"track": "track", "region": "region", "conflict": "conflict", "mechanism": "mechanism",
+         "bridge": "bridgetype", "outcome": "outcome"}
 FILTERS = {"track": "tracks", "mechanism": "mechanisms", "bridge": "bridgeTypes", "outcome": "outcomes"}
 SORTS = {"date": lambda r: (str(r.get("start") or "9999"), str(r["label"])),
          "name": lambda r: str(r["label"]).casefold(),
@@ -21,6 +25,9 @@ def cases():
     rows = case_rows()
     decades = sorted({str(r["start"])[:3] + "0" for r in rows if r.get("start")})
     chosen = {k: request.args.get(k, "") for k in ("track", "region", "conflict", "mechanism", "bridge", "outcome", "decade", "q", "sort")}
+    for key, value in chosen.items():  # a short name (region=central-asia) means the full IRI, as on query pages
+        if key in KINDS and value and ":" not in value:
+            chosen[key] = PREFIXES[KINDS[key]] + value
     # Filtering happens on values the store returned: request text is compared, never put into a query.
     for key, column in FILTERS.items():
         if chosen[key]:

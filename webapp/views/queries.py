@@ -7,6 +7,7 @@ from collections import OrderedDict
 from flask import Blueprint, Response, abort, render_template, request
 
 from tracktwo.errors import TrackTwoError
+from tracktwo.namespaces import PREFIXES
 from tracktwo.queries import Catalogue, ParameterError
 from tracktwo.results import TABULAR, media_type, serialize
 from tracktwo.store import QueryTimeout
@@ -20,6 +21,42 @@ bp = Blueprint("queries", __name__)
 
 def registry() -> Catalogue:
     return state().catalogue
+
+
+MAX_CHOICES = 500  # more resources of a kind than this: a text box (a select of thousands helps no one)
+
+
+def choices(q, values: dict) -> dict:
+    """Parameter -> [(value, label, selected)] for a labelled list instead of a text box: the allowed
+    values, or, for an IRI parameter named after a kind of resource (case, accord, track, region),
+    every resource of that kind by its label. Values are short names, which the query accepts."""
+    labels = state().repo.labels()
+    out = {}
+    for p in q.params:
+        chosen = values.get(p.name, p.default)
+        try:
+            chosen_term = p.convert(chosen) if chosen not in (None, "") else None
+        except ParameterError:
+            chosen_term = None
+        if p.allowed:
+            options = [(v, str(labels.get(str(p.convert(v)), v)) if p.type == "iri" else v) for v in p.allowed]
+        elif p.type == "iri" and p.name in PREFIXES:
+            base = PREFIXES[p.name]
+            found = [(iri[len(base):], str(label)) for iri, label in labels.items() if iri.startswith(base)]
+            if not found or len(found) > MAX_CHOICES:
+                continue
+            options = sorted(found, key=lambda o: o[1].casefold())
+        else:
+            continue
+        out[p.name] = [(v, label, chosen_term is not None and _same(p, v, chosen_term)) for v, label in options]
+    return out
+
+
+def _same(p, value: str, term) -> bool:
+    try:
+        return p.convert(value) == term
+    except ParameterError:
+        return False
 
 
 @bp.get("/queries")
@@ -58,4 +95,5 @@ def query(name: str):
         return response
     page = page_of(result.rows) if result is not None and result.rows is not None else None
     headers = {"Retry-After": "5"} if status == 503 else {}
-    return render_template("query.html", q=q, values=values, result=result, error=error, page=page), status, headers
+    return render_template("query.html", q=q, values=values, result=result, error=error, page=page,
+                           choices=choices(q, values)), status, headers
