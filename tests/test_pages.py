@@ -442,3 +442,18 @@ def test_resources_are_chosen_from_labelled_lists_and_short_names_work_everywher
     central = client.get("/cases?region=central-asia").get_data(as_text=True)
     assert "/id/case/inter-tajik-dialogue" in central
     assert client.get("/queries/case-timeline?case=neemrana-dialogue").status_code == 200
+
+
+def test_a_participation_or_event_is_listed_once_under_the_case_that_states_it(client):
+    """Rød-Larsen's participations are stated in the Oslo and other files, never the Kelman one (which
+    covers an Oslo process too); the Oslo place page listed four events twice; Saunders's part in the
+    Dartmouth Conference has no date of its own (October 1960 is the conference's start)."""
+    import re
+    def rows(path, section_id):
+        page = client.get(path).get_data(as_text=True)
+        return re.findall(r"<tr>(.*?)</tr>", re.search(rf'<section id="{section_id}">(.*?)</section>', page, re.S).group(1), re.S)
+    larsen = rows("/id/person/terje-rod-larsen", "actor-participations")
+    assert larsen and not any("kelman" in r.lower() for r in larsen)
+    oslo = rows("/id/place/oslo", "place-events")
+    assert len(oslo) == len(set(oslo))
+    assert not any("October 1960" in r for r in rows("/id/person/harold-saunders", "actor-participations"))
