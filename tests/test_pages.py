@@ -457,3 +457,12 @@ def test_a_participation_or_event_is_listed_once_under_the_case_that_states_it(c
     oslo = rows("/id/place/oslo", "place-events")
     assert len(oslo) == len(set(oslo))
     assert not any("October 1960" in r for r in rows("/id/person/harold-saunders", "actor-participations"))
+
+
+def test_a_case_page_has_contents_linking_to_each_of_its_sections(client):
+    import re
+    page = client.get("/id/case/oslo-back-channel").get_data(as_text=True)
+    toc = re.search(r'<nav class="toc"[^>]*>(.*?)</nav>', page, re.S).group(1)
+    targets = re.findall(r'href="#([a-z-]+)"', toc)
+    assert {"processes", "timeline", "people", "bridges", "accords", "disputes", "sources"} <= set(targets)
+    assert all(f'<section id="{t}"' in page for t in targets)
