@@ -8,13 +8,13 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test fuzz bench build validate java chromium clean
+.PHONY: run test fuzz bench build validate java chromium axe clean
 
 run: $(STAMP) java
 	$(VENV)/bin/tracktwo build
 	$(VENV)/bin/tracktwo serve --no-build --host $(HOST) --port $(PORT)
 
-test: $(STAMP) java chromium
+test: $(STAMP) java chromium axe
 	$(PY) -m pytest
 
 # Hostile requests to every route of the web app (tests/test_fuzz.py); none may get a 500.
@@ -58,6 +58,14 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "make: installing Debian's chromium for the browser tests"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# axe-core (the npm registry's package, not a download of its own) checks pages for accessibility
+# in the browser tests; it goes under build/, outside the source tree.
+AXE := build/axe/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE):
+	@command -v npm >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
+	npm install --no-save --no-audit --no-fund --silent --prefix build/axe axe-core@4.14.1
 
 clean:
 	rm -rf build

@@ -182,3 +182,31 @@ def test_the_first_tab_offers_a_skip_link_to_the_content(site, page):
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
     assert page.request.get(site + "/static/favicon.svg").status == 200
+
+
+AXE = REPO / "build" / "axe" / "node_modules" / "axe-core" / "axe.min.js"  # installed by `make test`
+AXE_PAGES = ["/", "/cases", "/id/case/oslo-back-channel", "/id/person/yair-hirschfeld",
+             "/id/accord/oslo-i-declaration-of-principles", "/id/place/oslo", "/id/source/waage-2005",
+             "/id/process/oslo-back-channel", "/id/track/track-2", "/ontology", "/queries",
+             "/queries/case-timeline", "/readings", "/sparql-editor"]
+
+
+def test_axe_finds_no_serious_accessibility_violation_on_any_kind_of_page(site, page):
+    """axe-core (from the npm registry) in the real browser; the page's CSP is bypassed only to let
+    the test inject axe itself."""
+    assert AXE.is_file(), "axe-core is missing: `make test` installs it (make axe)"
+    context = page.context.browser.new_context(bypass_csp=True)
+    try:
+        tab = context.new_page()
+        found = {}
+        for path in AXE_PAGES:
+            tab.goto(site + path)
+            tab.add_script_tag(path=str(AXE))
+            result = tab.evaluate("axe.run(document, {resultTypes: ['violations']})")
+            serious = [f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}" for v in result["violations"]
+                       if v["impact"] in ("serious", "critical")]
+            if serious:
+                found[path] = serious
+        assert found == {}
+    finally:
+        context.close()
