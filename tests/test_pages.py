@@ -7,7 +7,7 @@ import re
 import shutil
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, REPO
 from rdflib import Graph
 
 from tracktwo.build import build, dataset_path
@@ -466,3 +466,25 @@ def test_a_case_page_has_contents_linking_to_each_of_its_sections(client):
     targets = re.findall(r'href="#([a-z-]+)"', toc)
     assert {"processes", "timeline", "people", "bridges", "accords", "disputes", "sources"} <= set(targets)
     assert all(f'<section id="{t}"' in page for t in targets)
+
+
+def test_one_version_in_the_void_description_the_downloads_the_build_and_citation_cff(client, built):
+    """tracktwo/dataset.py holds the version; CITATION.cff (read as YAML here) must say the same."""
+    import json
+
+    import yaml
+    from rdflib.namespace import DCTERMS, OWL
+
+    from tracktwo import dataset
+    citation = yaml.safe_load((REPO / "CITATION.cff").read_text(encoding="utf-8"))
+    assert str(citation["version"]) == dataset.VERSION and str(citation["date-released"]) == dataset.RELEASED
+    assert set(citation["license"]) == {"CC-BY-4.0", "MIT"} and citation["cff-version"] == "1.2.0"
+    void = Graph().parse(data=client.get("/void").data, format="turtle")
+    assert {str(v) for v in void.objects(None, OWL.versionInfo)} == {dataset.VERSION}
+    for term in (DCTERMS.creator, DCTERMS.publisher, DCTERMS.license, DCTERMS.issued, DCTERMS.modified):
+        assert list(void.objects(None, term)), term
+    for fmt in ("nq", "ttl"):
+        disposition = client.get(f"/downloads/tracktwo.{fmt}").headers["Content-Disposition"]
+        assert f"tracktwo-{dataset.VERSION}.{fmt}" in disposition
+    manifest = json.loads((built.build_dir / "manifest.json").read_text())
+    assert manifest["version"] == dataset.VERSION

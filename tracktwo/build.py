@@ -18,6 +18,7 @@ from pathlib import Path
 from rdflib import Dataset
 
 from . import __version__
+from .dataset import VERSION as DATASET_VERSION
 from .bounds import BOUNDS_VERSION, derive_bounds
 from .errors import TrackTwoError
 from .load import Project
@@ -100,7 +101,7 @@ def build(project: Project, force: bool = False) -> BuildResult:
     triples = sum(len(f.graph) for f in report.parsed) + len(derived)
     union_is_set = triples == len(asserted | derived)
     atomic_write(project.build_dir / MANIFEST_FILE, [json.dumps({
-        "digest": digest, "quads": len(lines), "graphs": graphs, "seconds": round(seconds, 2),
+        "version": DATASET_VERSION, "digest": digest, "quads": len(lines), "graphs": graphs, "seconds": round(seconds, 2),
         "union_is_set": union_is_set,
         "files": [f.name for f in report.parsed], "inferred": len(derived),
         "graph_iris": [str(f.graph_iri) for f in report.parsed] + [str(INFERRED_GRAPH)],

@@ -301,7 +301,7 @@ def _dataset_paths() -> dict:
             "description": f"{name}: {what}.",
             "responses": {
                 "200": {"description": "The dataset, as an attachment.",
-                        "headers": {"Content-Disposition": {"description": f'attachment; filename="tracktwo.{ext}"',
+                        "headers": {"Content-Disposition": {"description": f'attachment; filename="tracktwo-VERSION.{ext}" (the dataset version)',
                                                             "required": True, "schema": TEXT}},
                         "content": {media: {"schema": TEXT}}},
                 "404": {"description": "The app has no built dataset file.", "content": {"text/html": {"schema": TEXT}}},

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, request, send_file
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDF, XSD
+from rdflib.namespace import DCTERMS, OWL, RDF, XSD
+
+from tracktwo import dataset as about
 
 from .. import runner
 from ..state import state
@@ -25,7 +28,8 @@ def dataset(fmt: str):
         abort(404)
     media, rdflib_format = FORMATS[fmt]
     if rdflib_format is None:
-        return send_file(path.resolve(), mimetype=media, as_attachment=True, download_name="tracktwo.nq")
+        return send_file(path.resolve(), mimetype=media, as_attachment=True,
+                         download_name=f"tracktwo-{about.VERSION}.nq")
     # Turtle and JSON-LD are made from the store once per process and kept.
     # Made from the store on the first request and kept while it fits TRACKTWO_DOWNLOAD_CACHE_MB
     # (a 10,000-case dataset as Turtle is hundreds of megabytes: too big to keep in every process)
@@ -35,7 +39,7 @@ def dataset(fmt: str):
         if len(body) <= current_app.config["TRACKTWO_DOWNLOAD_CACHE_MB"] * 1024 * 1024:
             state().downloads[fmt] = body
     response = Response(body, mimetype=media)
-    response.headers["Content-Disposition"] = f'attachment; filename="tracktwo.{fmt}"'
+    response.headers["Content-Disposition"] = f'attachment; filename="tracktwo-{about.VERSION}.{fmt}"'
     return response
 
 
@@ -48,8 +52,18 @@ def void():
     graph.bind("dcterms", DCTERMS)
     ds = URIRef(base + "/void#tracktwo")
     graph.add((ds, RDF.type, VOID.Dataset))
-    graph.add((ds, DCTERMS.title, Literal("tracktwo: a knowledge graph of track two diplomacy", lang="en")))
-    graph.add((ds, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
+    graph.add((ds, DCTERMS.title, Literal(about.TITLE, lang="en")))
+    graph.add((ds, DCTERMS.license, URIRef(about.DATA_LICENCE)))
+    graph.add((ds, OWL.versionInfo, Literal(about.VERSION)))
+    graph.add((ds, DCTERMS.hasVersion, Literal(about.VERSION)))
+    graph.add((ds, DCTERMS.creator, Literal(about.CREATOR)))
+    graph.add((ds, DCTERMS.publisher, Literal(about.PUBLISHER)))
+    graph.add((ds, DCTERMS.issued, Literal(about.RELEASED, datatype=XSD.date)))
+    graph.add((ds, DCTERMS.isVersionOf, URIRef(about.IRI)))
+    built = Path(current_app.config["TRACKTWO_DATASET"])
+    if built.is_file():  # modified: when the dataset served was built
+        stamp = dt.datetime.fromtimestamp(built.stat().st_mtime, dt.timezone.utc).date().isoformat()
+        graph.add((ds, DCTERMS.modified, Literal(stamp, datatype=XSD.date)))
     graph.add((ds, VOID.sparqlEndpoint, URIRef(base + "/sparql")))
     graph.add((ds, VOID.uriSpace, Literal("https://w3id.org/tracktwo/id/")))
     graph.add((ds, VOID.vocabulary, URIRef("https://w3id.org/tracktwo/ontology#")))
