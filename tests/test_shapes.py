@@ -41,3 +41,12 @@ def test_cli_exit_status_and_message(mini_root):
     assert result.returncode == 1
     assert '"node": "event:uncited"' in result.stdout
     assert "event-without-citation.ttl" in result.stdout
+
+
+def test_dates_are_in_order_at_the_precision_they_are_known_to(mini_root):
+    """process-ends-before-it-starts.ttl: March 1990 to 1989 is out of order; March 1990 to "1990"
+    is not (the end may be any day of 1990), though its stored first day, 1990-01-01, is earlier."""
+    fixture = FIXTURES / "shacl" / "process-ends-before-it-starts.ttl"
+    report = validate(Project.at(mini_root, [VALID, fixture]), reason=False)
+    nodes = {p.node for p in report.problems}
+    assert "process:ends-too-soon" in nodes and "process:ends-the-same-year" not in nodes
