@@ -3,15 +3,20 @@
 
 VENV   := .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+SUM    := $(shell cksum pyproject.toml | cut -d' ' -f1)
+# installed: the project and what serving needs (make run); with the test extras too (make test …)
+SERVE  := $(VENV)/.installed-serve-$(SUM)
+STAMP  := $(VENV)/.installed-test-$(SUM)
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
 .PHONY: run test fuzz bench build validate java chromium axe clean
 
-run: $(STAMP) java
+run: $(SERVE) java
+	@echo "make: building the graph (validate, reason, write build/tracktwo.nq) …"
 	$(VENV)/bin/tracktwo build
+	@echo "make: serving http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
 	$(VENV)/bin/tracktwo serve --no-build --host $(HOST) --port $(PORT)
 
 test: $(STAMP) java chromium axe
@@ -33,19 +38,26 @@ bench: $(STAMP) java
 	@command -v wrk >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(PY) benchmarks/bench.py --sizes $(SIZES)
 
-build: $(STAMP) java
+build: $(SERVE) java
 	$(VENV)/bin/tracktwo build
 
-validate: $(STAMP) java
+validate: $(SERVE) java
 	$(VENV)/bin/tracktwo validate
 
 $(PY):
 	python3 -m venv $(VENV)
 
+$(SERVE): pyproject.toml | $(PY)
+	@echo "make: installing tracktwo and what serving needs into $(VENV) …"
+	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	rm -f $(VENV)/.installed-serve-*
+	touch $@
+
 $(STAMP): pyproject.toml | $(PY)
+	@echo "make: installing tracktwo with its test extras into $(VENV) …"
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	rm -f $(VENV)/.installed-*
-	touch $@
+	touch $@ $(SERVE)
 
 # HermiT (the OWL reasoner, through owlready2) runs on Java; install Debian's if it is missing.
 java:
