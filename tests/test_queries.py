@@ -184,6 +184,104 @@ def test_hirschfeld_crossed_from_the_back_channel_into_the_official_talks(repo):
                and r["official"] == ID("process", "oslo-official-negotiations") for r in rows)
 
 
+def _crossing(rows, person, initiative, official):
+    [row] = [r for r in rows if (r["person"], r["initiative"], r["official"])
+             == (ID("person", person), ID("process", initiative), official)]
+    return row
+
+
+def test_track_crossers_are_ordered_by_dated_participations_with_the_lag(repo):
+    rows = run(repo, "track-crossers")
+    # cases/oslo-back-channel.ttl:425-428: Qurei at event:london-hirschfeld-qurei-1992 (in the back
+    # channel, dated 4 December 1992, t2:Day, line 127); :550-553: Qurei initials at
+    # event:initialling-oslo-1993 (in the official negotiations, 20 August 1993, t2:Day, line 208).
+    # 4 Dec 1992 → 20 Aug 1993 = (1993 − 1992) × 12 + 8 − 12 = 8 (20 ≥ 4, nothing taken off).
+    row = _crossing(rows, "ahmed-qurei", "oslo-back-channel", ID("process", "oslo-official-negotiations"))
+    assert (str(row["order"]), row["lagMonths"].toPython()) == ("unofficial first", 8)
+    assert row["unofficialEarliest"] == Literal("1992-12-04", datatype=XSD.date)
+    assert row["officialEarliest"] == Literal("1993-08-20", datatype=XSD.date)
+    assert {"negotiator", "head of delegation"} <= set(str(row["officialRoles"]).split(", "))
+    # cases/schlaining-process.ttl:446-451 and :193-198: Khaindrava heads the Georgian delegation at
+    # the Coordinating Council reconvened on 15 May 2006 (t2:Day), after the Schlaining meeting of
+    # 31 July 2005 (:174-179, :353-358): (2006 − 2005) × 12 + 5 − 7 − 1 (15 < 31) = 9.
+    row = _crossing(rows, "giorgi-khaindrava", "schlaining-process", ID("process", "un-georgian-abkhaz-peace-process"))
+    assert (str(row["order"]), row["lagMonths"].toPython()) == ("unofficial first", 9)
+    # a participation dated after the official one comes out "official first", with a negative lag
+    assert all(r["lagMonths"].toPython() < 0 for r in rows if str(r["order"]) == "official first")
+    assert all("lagMonths" not in r for r in rows if str(r["order"]) == "undated")
+    # Hirschfeld is in the official negotiations, but at no dated event of them: undated, not guessed
+    row = _crossing(rows, "yair-hirschfeld", "oslo-back-channel", ID("process", "oslo-official-negotiations"))
+    assert str(row["order"]) == "undated" and "officialEarliest" not in row
+
+
+def test_track_crossers_give_each_crossing_once(repo):
+    rows = run(repo, "track-crossers")
+    keys = [(r["person"], r["initiative"], r["official"]) for r in rows]
+    assert len(keys) == len(set(keys))
+
+
+def test_track_crossers_include_people_who_only_attended_an_initiatives_events(repo):
+    # cases/schlaining-process.ttl:353-358: Khaindrava's only part in the Schlaining process is
+    # event:schlaining-15th-meeting-vienna-2005 (no participation in process:schlaining-process itself).
+    rows = run(repo, "track-crossers")
+    assert any(r["person"] == ID("person", "giorgi-khaindrava") and r["initiative"] == ID("process", "schlaining-process")
+               for r in rows)
+
+
+def test_participations_are_dated_only_by_attended_events(repo):
+    t2 = "https://w3id.org/tracktwo/ontology#"
+    d = lambda text: Literal(text, datatype=XSD.date)
+
+    def bounds(slug):
+        return [(r["e"], r["l"]) for r in repo.select(
+            f"SELECT ?e ?l WHERE {{ <{ID('participation', slug)}> <{t2}participationEarliest> ?e ; "
+            f"<{t2}participationLatest> ?l }}")]
+    # cases/inter-tajik-dialogue.ttl:354-361: Saunders in process:dartmouth-conference (which began in
+    # October 1960, line 62), at no event of it: no bounds, not 1960.
+    assert bounds("harold-saunders--dartmouth-conference") == []
+    # a participation in an event: the event's day (oslo-back-channel.ttl:127, 4 December 1992)
+    assert bounds("ahmed-qurei--london-hirschfeld-qurei-1992") == [(d("1992-12-04"), d("1992-12-04"))]
+    # a participation in a process: the span of the events of it he attended (the initialling,
+    # 20 August 1993, is his only dated event of the official negotiations)
+    assert bounds("ahmed-qurei--oslo-official-negotiations") == [(d("1993-08-20"), d("1993-08-20"))]
+
+
+def test_participation_bounds_on_a_tiny_graph():
+    from rdflib import Graph, Namespace
+    from rdflib.namespace import RDF
+
+    from tracktwo.bounds import derive_participation_bounds
+    from tracktwo.namespaces import T2
+    x = Namespace("https://example.org/")
+    d = lambda text: Literal(text, datatype=XSD.date)
+    g = Graph()
+    g.add((x.process, RDF.type, T2.Initiative))
+    g.add((x.process, T2.startDate, d("1960-10-01")))
+    g.add((x.process, T2.startDatePrecision, T2.Month))
+    for event, day, precision in [(x.e1, "1990-05-01", T2.Month), (x.e2, "1991-01-01", T2.Year)]:
+        g.add((event, RDF.type, T2.Event))
+        g.add((event, T2.inProcess, x.process))
+        g.add((event, T2.date, d(day)))
+        g.add((event, T2.datePrecision, precision))
+    g.add((x.e1, T2.endDate, d("1990-06-03")))  # a multi-day event: to the end date's latest day
+    g.add((x.e1, T2.endDatePrecision, T2.Day))
+    for part, actor, target in [(x.pa1, x.a, x.e1), (x.pa2, x.a, x.e2), (x.pa3, x.a, x.process),
+                                (x.pb1, x.b, x.process), (x.pc1, x.c, x.e2), (x.pc2, x.c, x.process)]:
+        g.add((part, RDF.type, T2.Participation))
+        g.add((part, T2.participant, actor))
+        g.add((part, T2.participationIn, target))
+    got = {}
+    for s, p, o in derive_participation_bounds([g]):
+        got.setdefault(s, {})[p] = str(o)
+    E, L = T2.participationEarliest, T2.participationLatest
+    assert got[x.pa1] == {E: "1990-05-01", L: "1990-06-03"}
+    assert got[x.pa2] == {E: "1991-01-01", L: "1991-12-31"}
+    assert got[x.pa3] == {E: "1990-05-01", L: "1991-12-31"}  # the span of a's two events
+    assert got[x.pc2] == {E: "1991-01-01", L: "1991-12-31"}  # only the event c attended
+    assert x.pb1 not in got  # b attended no event: never the process's own start (1960)
+    assert set(got) == {x.pa1, x.pa2, x.pa3, x.pc1, x.pc2}
+
+
 def test_conveners_include_fafo_and_the_dartmouth_task_force(repo):
     rows = {(r["actor"], r["role"], r["case"]) for r in run(repo, "conveners-funders-hosts")}
     assert (ID("organization", "fafo"), ID("role", "convener"), ID("case", "oslo-back-channel")) in rows

@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from rdflib import Graph, Literal
-from rdflib.namespace import XSD
+from rdflib.namespace import RDF, RDFS, XSD
 
 from .namespaces import T2
 
@@ -68,4 +68,87 @@ def derive_bounds(graphs: Iterable[Graph]) -> set[tuple]:
                 if bounds:
                     out.add((s, earliest_prop, Literal(bounds[0].isoformat(), datatype=XSD.date)))
                     out.add((s, latest_prop, Literal(bounds[1].isoformat(), datatype=XSD.date)))
+    return out
+
+
+# --- participations --------------------------------------------------------------------------
+# Bump when the rule below changes (mixed into the build's input digest, like BOUNDS_VERSION).
+PARTICIPATION_BOUNDS_VERSION = "1"
+
+
+def _subclasses(graphs: list[Graph], root) -> set:
+    """root and every class declared (through rdfs:subClassOf, in any of the graphs) below it."""
+    found, todo = {root}, [root]
+    while todo:
+        cls = todo.pop()
+        for g in graphs:
+            for sub in g.subjects(RDFS.subClassOf, cls):
+                if sub not in found:
+                    found.add(sub)
+                    todo.append(sub)
+    return found
+
+
+def derive_participation_bounds(graphs: Iterable[Graph], bounds: set[tuple] | None = None) -> set[tuple]:
+    """t2:participationEarliest / t2:participationLatest for every t2:Participation that dated things
+    place in time, and for no other (never guessed):
+
+    - a participation in an event takes the event's own bounds: from the earliest day of its
+      t2:date (or t2:startDate) to the latest day of its t2:endDate when it has one, else of its
+      t2:date; an event whose date (or stated end) has no bounds gives none;
+    - a participation in a process takes the span of the dated events of that process
+      (t2:inProcess) which the same participant attended through an event participation: the
+      earliest of their earliest days to the latest of their latest days. With none, no bounds:
+      the process's own start and end say when the process ran, not when this participant took part.
+
+    `bounds` are the date bounds of derive_bounds (computed here when not given)."""
+    graphs = list(graphs)
+    if bounds is None:
+        bounds = derive_bounds(graphs)
+    bound_of: dict[tuple, Literal] = {(s, p): o for s, p, o in bounds}
+
+    def objects(s, p):
+        return {o for g in graphs for o in g.objects(s, p)}
+
+    event_classes = _subclasses(graphs, T2.Event)
+    events = {s for g in graphs for cls in event_classes for s in g.subjects(RDF.type, cls)}
+
+    def event_span(event):
+        earliest = bound_of.get((event, T2.dateEarliest)) or bound_of.get((event, T2.startEarliest))
+        if objects(event, T2.endDate):
+            latest = bound_of.get((event, T2.endLatest))  # a stated end without bounds: unknown
+        else:
+            latest = bound_of.get((event, T2.dateLatest)) or bound_of.get((event, T2.startLatest))
+        return (earliest, latest) if earliest is not None and latest is not None else None
+
+    # participation -> (its participants, what it is in)
+    participations = {}
+    for g in graphs:
+        for p in g.subjects(RDF.type, T2.Participation):
+            participations[p] = (objects(p, T2.participant), objects(p, T2.participationIn))
+
+    spans: dict = {}  # participation -> (earliest, latest)
+    attended: dict[tuple, list] = {}  # (participant, process) -> spans of attended dated events
+    for p, (actors, targets) in participations.items():
+        dated = [span for t in targets if t in events and (span := event_span(t)) is not None]
+        if len(targets) == 1 and dated:
+            spans[p] = dated[0]
+            for event in targets:
+                for process in objects(event, T2.inProcess):
+                    for actor in actors:
+                        attended.setdefault((actor, process), []).append(dated[0])
+    for p, (actors, targets) in participations.items():
+        if p in spans or len(targets) != 1 or len(actors) != 1:
+            continue  # already dated by its event, or ambiguous: do not guess
+        [target], [actor] = targets, actors
+        if target in events:
+            continue
+        found = attended.get((actor, target))
+        if found:
+            spans[p] = (min((s[0] for s in found), key=Literal.toPython),
+                        max((s[1] for s in found), key=Literal.toPython))
+    out = set()
+    for p, (earliest, latest) in spans.items():
+        out.add((p, T2.participationEarliest, earliest))
+        out.add((p, T2.participationLatest, latest))
     return out

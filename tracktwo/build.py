@@ -19,7 +19,7 @@ from rdflib import Dataset
 
 from . import __version__
 from .dataset import VERSION as DATASET_VERSION
-from .bounds import BOUNDS_VERSION, derive_bounds
+from .bounds import BOUNDS_VERSION, PARTICIPATION_BOUNDS_VERSION, derive_bounds, derive_participation_bounds
 from .errors import TrackTwoError
 from .load import Project
 from .namespaces import INFERRED_GRAPH, bind_prefixes
@@ -49,7 +49,7 @@ class BuildResult:
 
 
 def input_digest(project: Project) -> str:
-    h = hashlib.sha256(f"{__version__}/{REASONER_VERSION}/{BOUNDS_VERSION}".encode())
+    h = hashlib.sha256(f"{__version__}/{REASONER_VERSION}/{BOUNDS_VERSION}/{PARTICIPATION_BOUNDS_VERSION}".encode())
     for path in [*project.data_paths(), project.shapes]:
         h.update(project.relative(path).encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
@@ -83,10 +83,14 @@ def build(project: Project, force: bool = False) -> BuildResult:
         graph = dataset.graph(f.graph_iri)
         for triple in f.graph:
             graph.add(triple)
-    # The reasoner's inferences (cached) and the date bounds (derived afresh from the parsed data
-    # on every build, so a cached reasoning result never lacks them), less anything a file asserts.
+    # The reasoner's inferences (cached) and the date and participation bounds (derived afresh from
+    # the parsed data on every build, so a cached reasoning result never lacks them), less anything
+    # a file asserts.
     asserted = set().union(*(set(f.graph) for f in report.parsed))
-    derived = set(report.inferred) | {t for t in derive_bounds(f.graph for f in report.parsed) if t not in asserted}
+    # Participations are dated from the bounds of the events their participants attended.
+    bounds = derive_bounds(f.graph for f in report.parsed)
+    bounds |= derive_participation_bounds((f.graph for f in report.parsed), bounds)
+    derived = set(report.inferred) | {t for t in bounds if t not in asserted}
     inferred = dataset.graph(INFERRED_GRAPH)
     for triple in sorted(derived):
         inferred.add(triple)
