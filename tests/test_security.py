@@ -431,3 +431,20 @@ def test_settings_are_checked_at_start_up_and_the_readme_lists_them_all():
         with pytest.raises(SettingsError, match=message):
             create_app(bad)
     assert markdown_table() in (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_page_whose_section_finds_every_worker_busy_is_a_503_not_a_500(built):
+    """An accord page shows the saved query upstream-of-accord, run in a worker; with the only
+    worker held by a runaway query the page answers 503 with Retry-After (and is not cached)."""
+    app = create_app({"TRACKTWO_DATASET": str(dataset_path(built)), "TESTING": True, "TRACKTWO_QUERY_TIMEOUT": 3,
+                      "TRACKTWO_WORKERS": 1, "TRACKTWO_QUEUE_WAIT": 0.3})
+    try:
+        client = app.test_client()
+        thread, _ = _in_background(client, RUNAWAY, "10.0.4.1")
+        _running(app, 1)
+        page = client.get("/id/accord/oslo-i-declaration-of-principles")
+        thread.join()
+        assert page.status_code == 503 and page.headers["Retry-After"] == "5"
+        assert client.get("/id/accord/oslo-i-declaration-of-principles").status_code == 200  # not cached
+    finally:
+        app.extensions["tracktwo"].close()

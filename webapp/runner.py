@@ -14,11 +14,11 @@ import logging
 import time
 from urllib.parse import urlencode
 
-from flask import current_app
+from flask import abort, current_app, make_response, render_template
 from rdflib import URIRef
 
 from tracktwo.queries import QuerySpec, with_labels
-from tracktwo.store import Result
+from tracktwo.store import QueryTimeout, Result
 
 from .state import state
 
@@ -62,7 +62,12 @@ def section(spec: QuerySpec, iri: URIRef) -> Result | None:
     if spec.saved:
         query = state().catalogue.get(spec.saved)
         param = next(p for p in query.params if p.type == "iri")
-        out = saved(query, {param.name: f"<{iri}>"})
+        try:
+            out = saved(query, {param.name: f"<{iri}>"})
+        except QueryTimeout as err:  # every worker busy, or the limit: the page says so, not a 500
+            page = render_template("error.html", title="Busy", message=f"Part of this page could not be "
+                                   f"computed just now ({err}). Reload it in a few seconds.")
+            abort(make_response(page, 503, {"Retry-After": "5"}))
         out.link = f"/queries/{query.name}?" + urlencode({param.name: str(iri)})  # the same rows there
     else:
         out = state().repo.query(spec.text, {"r": iri})
