@@ -6,11 +6,12 @@ import os
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from tracktwo.build import build
+from tracktwo.build import build, dataset_path
 from tracktwo.load import Project
 
 REPO = Path(__file__).resolve().parent.parent
@@ -58,3 +59,29 @@ def run_cli(*args, env=None, cwd=None, stdin=None, timeout=600):
     """Run the real tracktwo command line in a subprocess."""
     return subprocess.run([sys.executable, "-m", "tracktwo.cli", *map(str, args)], capture_output=True, text=True,
                           env={**os.environ, **(env or {})}, cwd=cwd or REPO, input=stdin, timeout=timeout)
+
+
+@contextmanager
+def app_on(project: Project, **settings):
+    """The web app over a project's built dataset, with these settings (TRACKTWO_QUERY_TIMEOUT=2 …);
+    its query processes end with the block."""
+    from webapp import create_app
+    app = create_app({"TRACKTWO_DATASET": str(dataset_path(project)), "TESTING": True, **settings})
+    try:
+        yield app
+    finally:
+        app.extensions["tracktwo"].close()
+
+
+@pytest.fixture
+def app_with(built):
+    """Make apps over the built dataset with the settings a test needs; all are closed after it."""
+    from webapp import create_app
+    made = []
+
+    def make(**settings):
+        made.append(create_app({"TRACKTWO_DATASET": str(dataset_path(built)), "TESTING": True, **settings}))
+        return made[-1]
+    yield make
+    for app in made:
+        app.extensions["tracktwo"].close()

@@ -31,6 +31,7 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qsl, quote, unquote, urldefrag, urlencode, urljoin
 
 import pytest
+from conftest import app_on
 from flask import Flask
 from flask import request as incoming
 from flask.testing import FlaskClient
@@ -39,9 +40,7 @@ from hypothesis import strategies as st
 from werkzeug.exceptions import HTTPException
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from tracktwo.build import dataset_path
 from tracktwo.namespaces import ID
-from webapp import create_app
 
 EXAMPLES = int(os.environ.get("TRACKTWO_FUZZ_EXAMPLES", "1000"))
 SEED = os.environ.get("TRACKTWO_FUZZ_SEED")
@@ -529,10 +528,8 @@ class Client(FlaskClient):
 def app(built):
     # a short time limit keeps runaway /sparql queries from slowing the run; one trusted proxy, so that
     # the X-Forwarded-* headers the fuzzer sends are read (as they are behind a reverse proxy)
-    app = create_app({"TRACKTWO_DATASET": str(dataset_path(built)), "TESTING": True, "TRACKTWO_QUERY_TIMEOUT": 2,
-                      "TRACKTWO_PROXIES": 1})
-    yield app
-    app.extensions["tracktwo"].executor.close()
+    with app_on(built, TRACKTWO_QUERY_TIMEOUT=2, TRACKTWO_PROXIES=1) as app:
+        yield app
 
 
 def test_every_route_answers_hostile_requests_without_a_500(app):

@@ -8,12 +8,11 @@ import re
 from urllib.parse import urlencode
 
 import pytest
+from conftest import app_on
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from tracktwo.build import dataset_path
 from tracktwo.errors import TrackTwoError
 from tracktwo.readings import MAX_DEPTH, pack_from_args, pack_from_json
-from webapp import create_app
 from webapp.format import link, web_url
 from webapp.guards import host_problem
 
@@ -23,10 +22,8 @@ READING = "saunders-1999"  # a reading in cases/shared/readings.ttl
 @pytest.fixture(scope="module")
 def app(built):
     # one trusted proxy, as behind a reverse proxy: its X-Forwarded-* headers are read
-    app = create_app({"TRACKTWO_DATASET": str(dataset_path(built)), "TESTING": True, "TRACKTWO_QUERY_TIMEOUT": 2,
-                      "TRACKTWO_PROXIES": 1})
-    yield app
-    app.extensions["tracktwo"].executor.close()
+    with app_on(built, TRACKTWO_QUERY_TIMEOUT=2, TRACKTWO_PROXIES=1) as app:
+        yield app
 
 
 @pytest.fixture(scope="module")

@@ -11,15 +11,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO
+from conftest import REPO, app_on
 from openapi_spec_validator import validate
 
 import tracktwo
-from tracktwo.build import dataset_path
 from tracktwo.namespaces import PREFIXES
 from tracktwo.openapi import build_openapi
 from tracktwo.queries import Registry
-from webapp import create_app
 from webapp.views.downloads import FORMATS as DOWNLOADS
 
 QUERY_FILES = sorted((REPO / "queries").glob("*.rq"))
@@ -138,11 +136,8 @@ def request_values(op: dict) -> dict:
 
 @pytest.fixture(scope="module")
 def app(built):
-    app = create_app({"TRACKTWO_DATASET": str(dataset_path(built)), "TESTING": True,
-                      "TRACKTWO_MAX_BODY": MAX_BODY, "TRACKTWO_QUERY_TIMEOUT": TIMEOUT,
-                      "TRACKTWO_CLIENT_QUERIES": 1})
-    yield app
-    app.extensions["tracktwo"].executor.close()
+    with app_on(built, TRACKTWO_MAX_BODY=MAX_BODY, TRACKTWO_QUERY_TIMEOUT=TIMEOUT, TRACKTWO_CLIENT_QUERIES=1) as app:
+        yield app
 
 
 @pytest.fixture(scope="module")

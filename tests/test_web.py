@@ -3,17 +3,15 @@
 import urllib.request
 
 import pytest
+from conftest import app_on
 from servers import tracktwo_server
 
-from tracktwo.build import dataset_path
-from webapp import create_app
 
 
 @pytest.fixture(scope="module")
 def client(built):
-    app = create_app({"TRACKTWO_DATASET": str(dataset_path(built)), "TESTING": True})
-    yield app.test_client()
-    app.extensions["tracktwo"].executor.close()  # its query processes end with the module
+    with app_on(built) as app:
+        yield app.test_client()
 
 
 def test_home_features_cases_and_the_index_lists_them_all(client, built):

@@ -15,7 +15,7 @@ import re
 
 from . import __version__
 from .namespaces import PREFIXES
-from .queries import Param, Registry, SavedQuery
+from .queries import Catalogue, Param, QuerySpec
 from .results import ALIASES, GRAPH, TABULAR
 
 OPENAPI_VERSION = "3.0.3"
@@ -118,7 +118,7 @@ def _parameter(param: Param) -> dict:
     }
 
 
-def _saved_query_operation(q: SavedQuery, operation: str) -> dict:
+def _saved_query_operation(q: QuerySpec, operation: str) -> dict:
     names = {p.name for p in q.params}
     parameters = [_parameter(p) for p in q.params]
     if "format" not in names:
@@ -325,7 +325,7 @@ def _dataset_paths() -> dict:
     return paths
 
 
-def build_openapi(registry: Registry, base_url: str | None = None) -> dict:
+def build_openapi(registry: Catalogue, base_url: str | None = None) -> dict:
     """The OpenAPI 3.0 document for the app serving `registry`'s saved queries, at `base_url`."""
     paths: dict = {}
     tags: dict[str, str] = {}

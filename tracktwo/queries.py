@@ -201,9 +201,6 @@ class QuerySpec:
         return with_labels(repo, result, labelled)
 
 
-SavedQuery = QuerySpec  # the name it had when only saved queries were files
-
-
 def with_labels(repo: Repository, result: Result, labelled: slice = slice(None)) -> Result:
     """Add a `<column>Label` column after every IRI column that does not have one, filled in the
     rows `labelled` picks (the columns are the same whichever rows are filled)."""

@@ -107,11 +107,6 @@ def read_query(text: str) -> ReadQuery:
     return ReadQuery(text, kind)
 
 
-def check_query(text: str) -> str:
-    """The kind of result ("select", "ask" or "graph") of a query that may run; raises otherwise."""
-    return read_query(text).kind
-
-
 def run(repo: Repository, text: str, bindings: dict | None = None) -> Result:
     """Run untrusted text as read by read_query (the text the check saw, not the text as sent)."""
     return repo.query(read_query(text).text, bindings)
