@@ -57,7 +57,7 @@ def test_each_case_meets_the_standard(repo, slug):
 
 def test_declaration_of_principles_initialled_in_oslo_and_signed_in_washington(repo):
     [dop] = rows(repo, """SELECT ?a ?signed ?precision ?signedAt ?initialled ?initialledAt WHERE {
-        ?a t2:signedOn ?signed ; t2:datePrecision ?precision ; t2:signedAt/rdfs:label ?signedAt ;
+        ?a t2:signedOn ?signed ; t2:signedPrecision ?precision ; t2:signedAt/rdfs:label ?signedAt ;
            t2:initialledOn ?initialled ; t2:initialledAt/rdfs:label ?initialledAt }""",
                  a=ID("accord", "oslo-i-declaration-of-principles"))
     assert dop["signed"] == Literal("1993-09-13", datatype=XSD.date)

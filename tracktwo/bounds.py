@@ -22,12 +22,12 @@ from rdflib.namespace import RDF, RDFS, XSD
 from .namespaces import T2
 
 # Bump when the rule changes, so a build whose inputs did not change is not skipped.
-BOUNDS_VERSION = "1"
+BOUNDS_VERSION = "2"
 
 # date property -> (its precision property, earliest-day property, latest-day property)
 DATE_PROPERTIES = {
     T2.date: (T2.datePrecision, T2.dateEarliest, T2.dateLatest),
-    T2.signedOn: (T2.datePrecision, T2.signedEarliest, T2.signedLatest),
+    T2.signedOn: (T2.signedPrecision, T2.signedEarliest, T2.signedLatest),
     T2.startDate: (T2.startDatePrecision, T2.startEarliest, T2.startLatest),
     T2.endDate: (T2.endDatePrecision, T2.endEarliest, T2.endLatest),
     T2.initialledOn: (T2.initialledPrecision, T2.initialledEarliest, T2.initialledLatest),
@@ -73,7 +73,7 @@ def derive_bounds(graphs: Iterable[Graph]) -> set[tuple]:
 
 # --- participations --------------------------------------------------------------------------
 # Bump when the rule below changes (mixed into the build's input digest, like BOUNDS_VERSION).
-PARTICIPATION_BOUNDS_VERSION = "1"
+PARTICIPATION_BOUNDS_VERSION = "2"
 
 
 def _subclasses(graphs: list[Graph], root) -> set:
@@ -93,7 +93,10 @@ def derive_participation_bounds(graphs: Iterable[Graph], bounds: set[tuple] | No
     """t2:participationEarliest / t2:participationLatest for every t2:Participation that dated things
     place in time, and for no other (never guessed):
 
-    - a participation in an event takes the event's own bounds: from the earliest day of its
+    - a participation that states its own dates (t2:startDate and t2:endDate, each with its
+      precision, where a source gives when this actor joined and left) takes their bounds: from the
+      earliest day of its start to the latest day of its end; a stated start alone gives none;
+    - otherwise a participation in an event takes the event's own bounds: from the earliest day of its
       t2:date (or t2:startDate) to the latest day of its t2:endDate when it has one, else of its
       t2:date; an event whose date (or stated end) has no bounds gives none;
     - a participation in a process takes the span of the dated events of that process
@@ -128,8 +131,14 @@ def derive_participation_bounds(graphs: Iterable[Graph], bounds: set[tuple] | No
             participations[p] = (objects(p, T2.participant), objects(p, T2.participationIn))
 
     spans: dict = {}  # participation -> (earliest, latest)
+    for p in participations:
+        earliest, latest = bound_of.get((p, T2.startEarliest)), bound_of.get((p, T2.endLatest))
+        if earliest is not None and latest is not None:
+            spans[p] = (earliest, latest)
     attended: dict[tuple, list] = {}  # (participant, process) -> spans of attended dated events
     for p, (actors, targets) in participations.items():
+        if p in spans:
+            continue
         dated = [span for t in targets if t in events and (span := event_span(t)) is not None]
         if len(targets) == 1 and dated:
             spans[p] = dated[0]

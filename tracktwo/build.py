@@ -24,6 +24,7 @@ from .errors import TrackTwoError
 from .load import Project
 from .namespaces import INFERRED_GRAPH, bind_prefixes
 from .reason import REASONER_VERSION
+from .shortcuts import SHORTCUTS_VERSION, derive_shortcuts
 from .validate import Report, validate
 
 DATASET_FILE = "tracktwo.nq"
@@ -49,7 +50,7 @@ class BuildResult:
 
 
 def input_digest(project: Project) -> str:
-    h = hashlib.sha256(f"{__version__}/{REASONER_VERSION}/{BOUNDS_VERSION}/{PARTICIPATION_BOUNDS_VERSION}".encode())
+    h = hashlib.sha256(f"{__version__}/{REASONER_VERSION}/{BOUNDS_VERSION}/{PARTICIPATION_BOUNDS_VERSION}/{SHORTCUTS_VERSION}".encode())
     for path in [*project.data_paths(), project.shapes]:
         h.update(project.relative(path).encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
@@ -87,10 +88,12 @@ def build(project: Project, force: bool = False) -> BuildResult:
     # the parsed data on every build, so a cached reasoning result never lacks them), less anything
     # a file asserts.
     asserted = set().union(*(set(f.graph) for f in report.parsed))
-    # Participations are dated from the bounds of the events their participants attended.
+    # Participations are dated from the bounds of the events their participants attended; direct
+    # links (contributedTo, signatory) come from contributions and signatures.
     bounds = derive_bounds(f.graph for f in report.parsed)
     bounds |= derive_participation_bounds((f.graph for f in report.parsed), bounds)
-    derived = set(report.inferred) | {t for t in bounds if t not in asserted}
+    computed = bounds | derive_shortcuts(f.graph for f in report.parsed)
+    derived = set(report.inferred) | {t for t in computed if t not in asserted}
     inferred = dataset.graph(INFERRED_GRAPH)
     for triple in sorted(derived):
         inferred.add(triple)
