@@ -11,7 +11,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test fuzz bench build validate java chromium axe clean
+.PHONY: run test fuzz bench build validate java jdk chromium axe clean
 
 run: $(SERVE) java
 	@echo "make: building the graph (validate, reason, write build/tracktwo.nq) …"
@@ -19,7 +19,7 @@ run: $(SERVE) java
 	@echo "make: serving http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
 	$(VENV)/bin/tracktwo serve --no-build --host $(HOST) --port $(PORT)
 
-test: $(STAMP) java chromium axe
+test: $(STAMP) jdk chromium axe
 	$(PY) -m pytest
 
 # Hostile requests to every route of the web app (tests/test_fuzz.py); none may get a 500.
@@ -64,6 +64,13 @@ java:
 	@command -v java >/dev/null 2>&1 || { \
 	  echo "make: installing a Java runtime (default-jre-headless) for the OWL reasoner"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; }
+
+# The OWL 2 DL profile check (tests/test_profile.py) runs the OWL API's checker in Java's source-file
+# mode, which needs a JDK's compiler module: install Debian's JDK if javac is missing.
+jdk:
+	@command -v javac >/dev/null 2>&1 || { \
+	  echo "make: installing a Java development kit (default-jdk-headless) for the OWL 2 DL profile check"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jdk-headless; }
 
 # The browser tests drive Debian's Chromium through Playwright (never a downloaded browser).
 chromium:

@@ -5,7 +5,7 @@
 writes OUT/ontology/ (a copy of the real one), OUT/cases/shared/synthetic-shared.ttl (a pool of
 actors, places, sources and conflicts that cases share; see Pools for how many),
 OUT/cases/synthetic-NNNNN.ttl (one file a case: an initiative and official talks, two to four
-events, two to four participations, a bridge, and in odd-numbered cases an accord with a signatory;
+events, two to four participations, a bridge, and in odd-numbered cases an accord with a signature;
 every fact cited; 102 triples a case in the case files at 1,000 cases) and, unless
 --no-dataset, OUT/build/tracktwo.nq: the dataset as `tracktwo build` would write it, with the
 schema closure (supertypes, inverses) as the inferred graph but without running HermiT, which is
@@ -28,6 +28,8 @@ sys.path.insert(0, str(ROOT))
 
 from tracktwo.namespaces import GRAPH, INFERRED_GRAPH  # noqa: E402
 from tracktwo.reason import Schema, complete  # noqa: E402
+from tracktwo.bounds import derive_bounds, derive_participation_bounds  # noqa: E402
+from tracktwo.shortcuts import derive_shortcuts  # noqa: E402
 
 PREFIXES = (ROOT / "tests" / "fixtures" / "prefixes.ttl").read_text()
 CAPACITIES = ["private-citizen", "former-official", "official", "academic", "civil-society"]
@@ -127,9 +129,10 @@ def case(n: int, pools: Pools, rng: random.Random) -> str:
     contributed = ""
     if outcome == "accord-reached":
         out.append(f'accord:{c}-accord a t2:Accord ; rdfs:label "Accord {n}"@en ; t2:producedBy process:{c}-talks ; '
-                   f't2:signedOn "{year + 4}-06-15"^^xsd:date ; t2:datePrecision t2:Day ; t2:signatory {people[-1]} ; '
+                   f't2:signedOn "{year + 4}-06-15"^^xsd:date ; t2:signedPrecision t2:Day ; t2:signature [ t2:signer {people[-1]} ] ; '
                    f't2:signedAt place:synth-city-{rng.randrange(pools.places)} ; {cite} .\n')
-        contributed = f"t2:contributedTo accord:{c}-accord ; "
+        grade = rng.choice(GRADES)
+        contributed = f"t2:contribution [ t2:toAccord accord:{c}-accord ; t2:evidenceGrade evidence:{grade} ] ; "
     out.append(f'bridge:{c}-bridge a t2:Bridge ; rdfs:label "Bridge {n}"@en ; t2:bridgeType bridgetype:{rng.choice(BRIDGES)} ; '
                f't2:fromProcess process:{c}-dialogue ; t2:toProcess process:{c}-talks ; '
                f't2:date "{year + 1}-01-01"^^xsd:date ; t2:datePrecision t2:Year ; '
@@ -167,7 +170,9 @@ def write_dataset(out: Path) -> Path:
         data += g
     inferred = ds.graph(INFERRED_GRAPH)
     asserted = ontology + data
-    for triple in complete(asserted, set(), Schema(ontology)):
+    bounds = derive_bounds([data])
+    computed = bounds | derive_participation_bounds([data], bounds) | derive_shortcuts([data])
+    for triple in complete(asserted, set(), Schema(ontology)) | computed:
         if triple not in asserted:  # as the build does: the inferred graph holds only what no file says
             inferred.add(triple)
     target = out / "build" / "tracktwo.nq"

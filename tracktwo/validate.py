@@ -19,7 +19,7 @@ from .errors import TrackTwoError
 from .load import SHAPES_FILE, InputFile, Project, quiet_rdflib
 from .namespaces import qname
 from .reason import Inconsistency, Reasoner
-from .standard import gaps
+from .standard import Warning, gaps
 
 
 @dataclass
@@ -410,20 +410,22 @@ def show(term, width: int = 60) -> str:
 
 # --- SHACL -------------------------------------------------------------------------------------
 
-def run_shacl(data: Graph, ontology: Graph, shapes: Graph, locator: Locator) -> list[Problem]:
-    conforms, results, _ = shacl_validate(
+def run_shacl(data: Graph, ontology: Graph, shapes: Graph, locator: Locator) -> tuple[list[Problem], list[Warning]]:
+    """Violations as problems; sh:Warning results (the case standard) as warnings, counted elsewhere."""
+    _, results, _ = shacl_validate(
         data, shacl_graph=shapes, ont_graph=ontology, inference="none",
         allow_warnings=True, advanced=True, abort_on_first=False,
     )
     if not isinstance(results, Graph):  # pyshacl reports a broken shapes graph this way
         raise TrackTwoError(f"{SHAPES_FILE}: the shapes cannot be used: {results}")
-    if conforms:
-        return []
-    problems = []
+    problems, warnings = [], []
     for result in results.subjects(RDF.type, SH.ValidationResult):
         focus = results.value(result, SH.focusNode)
         path = results.value(result, SH.resultPath)
         message = _tidy(str(results.value(result, SH.resultMessage) or "violates a shape"))
+        if results.value(result, SH.resultSeverity) == SH.Warning:
+            warnings.append(Warning(locator.find(focus, data)[0], focus, message))
+            continue
         value = results.value(result, SH.value)
         if value == focus:
             value = None
@@ -440,7 +442,7 @@ def run_shacl(data: Graph, ontology: Graph, shapes: Graph, locator: Locator) -> 
         path = path if isinstance(path, URIRef) else None
         file, line, node = locator.find(focus, data, path, value)
         problems.append(Problem("shacl", file or "(unknown file)", message, line, node, qname(path) if path else None))
-    return sorted(problems, key=lambda p: (p.file, p.line or 0, p.node or "", p.message))
+    return sorted(problems, key=lambda p: (p.file, p.line or 0, p.node or "", p.message)), warnings
 
 
 def _tidy(message: str) -> str:
@@ -505,13 +507,11 @@ def _validate(project: Project, reason: bool, focus: set[str] | None) -> Report:
         data += f.graph
     for f in ontology_files:
         ontology += f.graph
-    report.problems += [p for p in run_shacl(data, ontology, shapes, locator) if in_focus(p.file)]
+    violations, warnings = run_shacl(data, ontology, shapes, locator)
+    report.problems += [p for p in violations if in_focus(p.file)]
     case_files = [f for f in case_files if in_focus(f.name)]
     if not report.problems:
-        shared = Graph()
-        for f in shared_files:
-            shared += f.graph
-        report.gaps = gaps({f.name: f.graph for f in case_files}, shared)
+        report.gaps = gaps(warnings, {f.name: f.graph for f in case_files})
 
     if reason and not report.problems:
         reasoner = Reasoner(ontology_files, shared_files, project.build_dir / "cache" / "reasoner")
