@@ -155,3 +155,11 @@ def test_cross_case_questions_have_many_cases_to_answer_from(repo):
     assert len(in_several) >= 3
     regions = rows(repo, "SELECT DISTINCT ?region WHERE { ?case a t2:Case ; t2:aboutConflict/t2:region ?region }")
     assert len(regions) >= 5
+
+
+def test_the_readme_case_table_is_what_the_data_say(repo):
+    """`tracktwo case-table --write` keeps README.md's table in step with the cases."""
+    from tracktwo.casetable import END, START, case_table
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split(START, 1)[1].split(END, 1)[0].strip()
+    assert block == case_table(repo), "run: tracktwo case-table --write"

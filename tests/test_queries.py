@@ -9,7 +9,7 @@ from rdflib.namespace import XSD
 
 from tracktwo.build import dataset_path
 from tracktwo.errors import TrackTwoError
-from tracktwo.namespaces import PREFIXES
+from tracktwo.namespaces import PREFIXES, sparql_prologue
 from tracktwo.queries import ParameterError, QueryFileError, Registry, load_query
 from tracktwo.store import open_repository
 
@@ -296,11 +296,12 @@ def test_mechanisms_by_the_coded_outcome_with_the_size_of_each_group(repo):
     # living-room-dialogue.ttl: the case is coded "channel kept open" and is a personal dialogue group
     assert any(r["outcome"] == ID("outcome", "channel-sustained") and "Living Room" in str(r["caseNames"]) for r in groups)
     assert not any(r["outcome"] == ID("outcome", "accord-reached") and "Living Room" in str(r["caseNames"]) for r in groups)
-    # the README's case table codes 9 cases "accord reached" (the Inter-Tajik Dialogue among them,
-    # with "channel kept open" too): Inter-Tajik, Mozambique, Clonard, Guatemala, Oslo, the
-    # Bangsamoro, Colombia, US-Iran and Helsinki/Aceh; every row of that group says n = 9
+    # the case files code 16 cases "accord reached" (the Inter-Tajik Dialogue among them, with
+    # "channel kept open" too): Inter-Tajik, Mozambique, East Timor, Clonard, Guatemala, Oslo,
+    # Carter/Pyongyang, the Bangsamoro, Sierra Leone, Bougainville, Colombia, Liberia, Nepal,
+    # US-Iran, Helsinki/Aceh and Kenya; every row of that group says n = 16
     reached = [r for r in rows if r["outcome"] == ID("outcome", "accord-reached")]
-    assert reached and {int(r["casesWithOutcome"]) for r in reached} == {9}
+    assert reached and {int(r["casesWithOutcome"]) for r in reached} == {16}
     assert all(int(r["cases"]) <= int(r["casesWithOutcome"]) for r in rows)
 
 
@@ -451,3 +452,35 @@ def test_an_unknown_resource_is_named_not_answered_with_no_rows(repo, built):
         REGISTRY.get("case-timeline").run(repo, {"case": "no-such-case"})
     result = run_cli("--root", built.root, "query", "run", "upstream-of-accord", "--param", "accord=accord:nothing")
     assert result.returncode == 1 and "there is no accord:nothing in the dataset" in result.stderr
+
+
+def test_belfast_agreement_signatures_are_the_two_governments(repo):
+    """clonard-monastery-channel.ttl: the British–Irish Agreement was signed for the two governments
+    (Blair and Mowlam for the UK, Ahern and Andrews for Ireland); no party leader signed."""
+    rows = run(repo, "signatures", accord=ID("accord", "good-friday-agreement"))
+    got = sorted((str(r["signer"]).rsplit("/", 1)[1], str(r["onBehalfOf"]).rsplit("/", 1)[1]) for r in rows)
+    assert got == [("bertie-ahern", "ireland"), ("david-andrews", "ireland"),
+                   ("mo-mowlam", "united-kingdom"), ("tony-blair", "united-kingdom")]
+
+
+def test_bridges_into_accords_outside_pax_typology(repo):
+    """Accords of stage "other": the Partial Test Ban and ABM treaties (Pugwash), the ARF's
+    preventive-diplomacy paper (CSCAP) and the JCPOA (US–Iran), each claimed by one bridge graded
+    analyst-argument; the Manila declaration and the 2002 DOC (South China Sea), each claimed by one
+    bridge graded participant-testimony."""
+    rows = {(str(r["stageName"]), str(r["grade"]).rsplit("/", 1)[1]): r
+            for r in run(repo, "bridges-by-accord-stage")}
+    other = "other (outside PA-X's typology)"
+    analyst, participants = rows[(other, "analyst-argument")], rows[(other, "participant-testimony")]
+    assert (int(analyst["contributions"]), int(analyst["bridges"]), int(analyst["accords"])) == (4, 4, 4)
+    assert (int(participants["contributions"]), int(participants["bridges"]), int(participants["accords"])) == (2, 2, 2)
+
+
+def test_contributions_carry_their_own_grade_and_derive_contributed_to(repo):
+    """oslo-back-channel.ttl: the channel upgrade claims the declaration and the recognition letters,
+    one contribution each; the build derives t2:contributedTo for both."""
+    rows = repo.select(sparql_prologue() + """SELECT ?accord ?grade WHERE {
+        ?b t2:contribution ?c . ?c t2:toAccord ?accord ; t2:evidenceGrade ?grade . ?b t2:contributedTo ?accord }""",
+                       {"b": ID("bridge", "oslo-channel-upgraded")})
+    assert sorted(str(r["accord"]).rsplit("/", 1)[1] for r in rows) == [
+        "israel-plo-letters-of-mutual-recognition", "oslo-i-declaration-of-principles"]

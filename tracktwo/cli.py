@@ -149,6 +149,18 @@ def cmd_stats(args) -> int:
     return 0
 
 
+def cmd_case_table(args) -> int:
+    from .casetable import case_table, replace_in
+    project = Project.at(args.root)
+    table = case_table(_repository(project, args.backend))
+    if args.write:
+        changed = replace_in(project.root / "README.md", table)
+        print("README.md: case table " + ("updated" if changed else "already up to date"))
+    else:
+        print(table)
+    return 0
+
+
 def _registry(args):
     from .queries import Registry
     project = Project.at(args.root)
@@ -289,6 +301,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--backend", **backend)
     s.set_defaults(func=cmd_stats)
 
+    ct = sub.add_parser("case-table", help="the README's table of cases, from the built dataset")
+    ct.add_argument("--write", action="store_true", help="put it into README.md between its markers")
+    ct.add_argument("--backend", **backend)
+    ct.set_defaults(func=cmd_case_table)
     qs = sub.add_parser("query", help="saved queries in queries/: list, show, run").add_subparsers(dest="action", required=True)
     ql = qs.add_parser("list", help="every saved query with its summary and tags")
     ql.set_defaults(func=cmd_query_list)
