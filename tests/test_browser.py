@@ -188,7 +188,8 @@ AXE = REPO / "build" / "axe" / "node_modules" / "axe-core" / "axe.min.js"  # ins
 AXE_PAGES = ["/", "/cases", "/id/case/oslo-back-channel", "/id/person/yair-hirschfeld",
              "/id/accord/oslo-i-declaration-of-principles", "/id/place/oslo", "/id/source/waage-2005",
              "/id/process/oslo-back-channel", "/id/track/track-2", "/ontology", "/queries",
-             "/queries/case-timeline", "/readings", "/sparql-editor"]
+             "/queries/case-timeline", "/queries/meeting-places", "/queries/upstream-of-accord",
+             "/queries/bridge-types-summary", "/readings", "/sparql-editor"]
 
 
 def test_axe_finds_no_serious_accessibility_violation_on_any_kind_of_page(site, page):
@@ -210,3 +211,39 @@ def test_axe_finds_no_serious_accessibility_violation_on_any_kind_of_page(site, 
         assert found == {}
     finally:
         context.close()
+
+
+def _csv_rows(site, path):
+    import csv
+    import io
+    import urllib.request
+    with urllib.request.urlopen(site + path + ("&" if "?" in path else "?") + "format=csv") as response:
+        return list(csv.DictReader(io.StringIO(response.read().decode())))
+
+
+@pytest.mark.parametrize("query, count", [
+    # markers = distinct places with coordinates in the result
+    ("meeting-places", lambda rows: len({r["place"] for r in rows if r["lat"] and r["long"]})),
+    # bars = rows with a number
+    ("bridge-types-summary", lambda rows: sum(1 for r in rows if r["pairs"])),
+    # timeline marks = rows with a date
+    ("initiatives-without-official-talks", lambda rows: sum(1 for r in rows if r["date"])),
+    # network nodes = distinct resources linked by a row
+    ("upstream-of-accord", lambda rows: len({x for r in rows if r["from"] and r["to"] and r["from"] != r["to"]
+                                             for x in (r["from"], r["to"])})),
+])
+def test_each_view_draws_what_the_rows_say(site, page, query, count):
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(site + f"/queries/{query}")
+    figure = page.locator("figure.picture-frame")
+    assert figure.locator("svg.picture .mark").count() == count(_csv_rows(site, f"/queries/{query}"))
+    figure.screenshot(path=str(SHOTS / f"view-{query}.png"))
+    # the table is one click away, and the same rows stay
+    page.get_by_role("link", name="Table", exact=True).click()
+    assert page.locator("table.results").count() == 1 and page.locator("svg.picture").count() == 0
+    page.go_back()
+    # on a phone the picture scrolls inside its frame; the page does not scroll sideways
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(site + f"/queries/{query}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1400, "height": 1000})

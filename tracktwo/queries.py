@@ -47,8 +47,16 @@ from .store import Repository, Result
 
 TYPES = ("iri", "integer", "decimal", "date", "boolean", "string")
 VIEWS = ("table", "timeline", "bar", "graph", "map")
+# What each picture is drawn from (its channels, after Vega-Lite's encodings): `#+ encode:` names the
+# projected column for each; the required ones must be there, the others may be.
+CHANNELS = {
+    "bar": ({"label", "value"}, {"colour"}),             # a category, a number; series by colour
+    "map": ({"lat", "long"}, {"label", "place"}),         # coordinates, what the marker says
+    "timeline": ({"start"}, {"end", "label", "item"}),    # a date (and an end), what it was
+    "graph": ({"source", "target"}, {"edge"}),           # two resources and what links them
+}
 KEYS = {  # the decorators each kind of query takes
-    "saved": {"summary", "description", "tags", "defaults", "enumerate", "view"},
+    "saved": {"summary", "description", "tags", "defaults", "enumerate", "view", "encode"},
     "section": {"title", "kinds", "order", "note", "saved"},
     "page": {"summary", "description", "binds"},
 }
@@ -140,6 +148,7 @@ class QuerySpec:
     tags: list[str] = field(default_factory=list)
     view: str = "table"
     params: list[Param] = field(default_factory=list)
+    encode: dict = field(default_factory=dict)  # picture channel -> column (see CHANNELS)
     kind: str = "saved"                      # saved | section | page
     title: str = ""                          # a section's heading
     kinds: list[str] = field(default_factory=list)   # the resource kinds a section appears on
@@ -316,6 +325,8 @@ def load_query(path: Path, kind: str = "saved") -> QuerySpec:
         raise QueryFileError(path, _line_of(text, "#+ view", comments=True),
                              f"view {view!r} is not one of {', '.join(VIEWS)}")
 
+    encode = _encoding(path, text, data, view, projected)
+
     body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
     params: dict[str, Param] = {}
     for underscores, rest in PARAM.findall(body):
@@ -351,7 +362,32 @@ def load_query(path: Path, kind: str = "saved") -> QuerySpec:
     tags = data.get("tags") or []
     return QuerySpec(path.stem, path, text, str(data["summary"]).strip(), str(data.get("description") or "").strip(),
                      [str(t) for t in (tags if isinstance(tags, list) else [tags])], view, list(params.values()),
-                     variables=projected)
+                     encode=encode, variables=projected)
+
+
+def _encoding(path: Path, text: str, data: dict, view: str, projected: list[str]) -> dict:
+    """The columns a declared picture is drawn from, checked against what the query projects."""
+    encode = data.get("encode") or {}
+    line = _line_of(text, "#+ encode", comments=True) or _line_of(text, "#+ view", comments=True)
+    if not isinstance(encode, dict):
+        raise QueryFileError(path, line, "`encode` maps a picture's channels to columns, e.g. {label: type, value: n}")
+    if view == "table":
+        if encode:
+            raise QueryFileError(path, line, "`encode` is for a picture; this query's view is a table")
+        return {}
+    required, optional = CHANNELS[view]
+    missing = sorted(required - set(encode))
+    if missing:
+        raise QueryFileError(path, line, f"a {view} view needs the column(s) for {', '.join(missing)} in `encode` "
+                                         f"(channels: {', '.join(sorted(required | optional))})")
+    for channel, column in encode.items():
+        if channel not in required | optional:
+            raise QueryFileError(path, line, f"a {view} view has no channel {channel!r} "
+                                             f"(channels: {', '.join(sorted(required | optional))})")
+        if str(column) not in projected:
+            raise QueryFileError(path, line, f"`encode` draws {channel} from ?{column}, which the query does not "
+                                             f"project (it projects: {', '.join(projected)})")
+    return {str(k): str(v) for k, v in encode.items()}
 
 
 def _section(path: Path, text: str, data: dict) -> QuerySpec:

@@ -14,6 +14,7 @@ from .. import negotiation, runner
 from ..cache import cached_page
 from ..caseindex import case_rows
 from ..resolve import RDF_FORMATS, SUFFIXES, resource_iri, split
+from ..pictures import draw
 from ..timeline_svg import case_timeline
 
 bp = Blueprint("cases", __name__)
@@ -37,6 +38,18 @@ def _properties(iris, names: dict) -> dict:
         if name is not None:
             out[row["s"]].setdefault(name, row["value"])
     return out
+
+
+def case_map(rows: list[dict]):
+    """The case's map (events' places and accords' signing places) and its places, most used first."""
+    if not rows:
+        return None
+    picture = draw("map", {"lat": "lat", "long": "long", "label": "place", "place": "place"}, rows,
+                   lambda row, column: str(row.get(f"{column}Label") or row.get(column)))
+    places: OrderedDict = OrderedDict()
+    for row in rows:
+        places.setdefault(str(row["place"]), {"place": row["place"], "label": row["placeLabel"], "what": []})["what"].append(row)
+    return picture, sorted(places.values(), key=lambda p: (-len(p["what"]), str(p["label"])))
 
 
 def case_sources(iri: URIRef) -> list[dict]:
@@ -107,6 +120,6 @@ def case(slug: str):
     return render_template(
         "case.html", iri=iri, case=header[0], outcomes=part("case-outcomes"), lessons=part("case-lessons"),
         processes=processes, timeline=events, people=people, bridges=bridges, accords=accords,
-        drawing=case_timeline(processes, events, bridges, produced),
+        drawing=case_timeline(processes, events, bridges, produced), where=case_map(part("case-places")),
         disputes=part("case-disputes"), sources=case_sources(iri), readings=part("case-readings"),
     )
