@@ -82,3 +82,11 @@ def test_case_page_maps_every_place_of_its_events_and_signings(app_with):
     assert section.count('class="marker"') == 8
     for slug in ("borregaard-manor-sarpsborg", "jerusalem", "london", "madrid", "oslo", "tel-aviv", "tunis", "washington-dc"):
         assert f'href="/id/place/{slug}"' in section
+
+
+def test_accord_page_draws_what_is_upstream_as_a_network(app_with):
+    """The accord page's section runs the saved query upstream-of-accord, and draws its network."""
+    html = app_with().test_client().get("/id/accord/oslo-i-declaration-of-principles").get_data(as_text=True)
+    section = html.split('<section id="accord-upstream">', 1)[1].split("</section>", 1)[0]
+    assert '<svg class="picture graph"' in section and '<table class="results">' in section
+    assert 'href="/id/bridge/draft-dop-to-officials"' in section

@@ -7,7 +7,7 @@ import re
 from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
-from rdflib import Literal
+from rdflib import Literal, URIRef
 
 from tracktwo.namespaces import ID, T2, qname
 
@@ -104,6 +104,18 @@ def label_of(iri) -> str:
     from .state import state
     found = state().repo.labels().get(str(iri))
     return str(found) if found is not None else qname(iri)
+
+
+def cell_text(row: dict, column: str) -> str:
+    """What a person reads for a cell: its label beside an IRI, else the label the store knows, else the value."""
+    value = row.get(column)
+    if value is None:
+        return ""
+    label = row.get(f"{column}Label")
+    if label is None and isinstance(value, URIRef):
+        from .state import state
+        label = state().repo.labels().get(str(value))
+    return str(label if label is not None else (qname(value) if isinstance(value, URIRef) else value))
 
 
 def lead_time(row) -> str:

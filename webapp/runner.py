@@ -20,6 +20,8 @@ from rdflib import URIRef
 from tracktwo.queries import QuerySpec, with_labels
 from tracktwo.store import QueryTimeout, Result
 
+from .format import cell_text
+from .pictures import draw
 from .state import state
 
 log = logging.getLogger("tracktwo.query")
@@ -69,6 +71,8 @@ def section(spec: QuerySpec, iri: URIRef) -> Result | None:
                                    f"computed just now ({err}). Reload it in a few seconds.")
             abort(make_response(page, 503, {"Retry-After": "5"}))
         out.link = f"/queries/{query.name}?" + urlencode({param.name: str(iri)})  # the same rows there
+        if query.view != "table" and out.rows:  # the saved query's picture, above its table
+            out.picture = draw(query.view, query.encode, out.rows, cell_text)
     else:
         out = state().repo.query(spec.text, {"r": iri})
         _cap(out)

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from flask import Blueprint, Response, abort, render_template, request
-from rdflib import URIRef
 
 from tracktwo.errors import TrackTwoError
-from tracktwo.namespaces import PREFIXES, qname
+from tracktwo.namespaces import PREFIXES
 from tracktwo.queries import Catalogue, ParameterError
 from tracktwo.results import TABULAR, media_type, serialize
 from tracktwo.store import QueryTimeout
 
 from .. import runner
+from ..format import cell_text
 from ..paging import page_of, requested_rows
 from ..pictures import draw
 from ..state import state
@@ -103,13 +103,3 @@ def query(name: str):
     return render_template("query.html", q=q, values=values, result=result, error=error, page=page,
                            choices=choices(q, values), picture=picture, view=view), status, headers
 
-
-def cell_text(row: dict, column: str) -> str:
-    """What a person reads for a cell: its label beside an IRI, else the label the store knows, else the value."""
-    value = row.get(column)
-    if value is None:
-        return ""
-    label = row.get(f"{column}Label")
-    if label is None and isinstance(value, URIRef):
-        label = state().repo.labels().get(str(value))
-    return str(label if label is not None else (qname(value) if isinstance(value, URIRef) else value))
