@@ -486,3 +486,15 @@ def test_contributions_carry_their_own_grade_and_derive_contributed_to(repo):
                        {"b": ID("bridge", "oslo-channel-upgraded")})
     assert sorted(str(r["accord"]).rsplit("/", 1)[1] for r in rows) == [
         "israel-plo-letters-of-mutual-recognition", "oslo-i-declaration-of-principles"]
+
+
+def test_disputed_facts_keep_resource_and_worded_values(repo):
+    """0.2 keeps resource values (t2:claimedResource) and sources' words (t2:claimedWording) apart
+    from literals; the disputes list must still show them. oslo-back-channel.ttl: Holst's role is
+    disputed, mediator (preferred) against facilitator; neemrana-dialogue.ttl: the first meeting's
+    place, Neemrana (preferred) against a 2004 report's "Neem Rana Fort, Haryana"."""
+    rows = run(repo, "disputed-facts")
+    holst = ID("participation", "johan-jorgen-holst--oslo-official-negotiations")
+    roles = {(r["value"], r["preferred"].toPython()) for r in rows if r["resource"] == holst}
+    assert roles == {(ID("role", "mediator"), True), (ID("role", "facilitator"), False)}
+    assert any(str(r["value"]) == "Neem Rana Fort, Haryana" and not r["preferred"].toPython() for r in rows)

@@ -3,7 +3,7 @@
 import json
 import shutil
 
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, REPO, run_cli
 
 
 def world(tmp_path, mini_root, *cases):
@@ -76,3 +76,14 @@ def test_new_case_refuses_a_bad_slug(tmp_path, mini_root):
     result = run_cli("--root", root, "new-case", "Sant Egidio")
     assert result.returncode == 1 and "not a slug" in result.stderr and "Traceback" not in result.stderr
     assert not list((root / "cases").glob("*.ttl"))
+
+
+def test_the_vocabulary_guide_says_what_the_vocabularies_say():
+    """docs/vocabulary.md is generated (tracktwo vocabulary --write): every concept of every scheme,
+    with the name to write; a new or changed concept without a regenerated guide fails here."""
+    from tracktwo.load import Project
+    from tracktwo.vocabulary import vocabulary_markdown
+    project = Project.at(REPO)
+    assert (REPO / "docs" / "vocabulary.md").read_text(encoding="utf-8") == vocabulary_markdown(project), \
+        "run: tracktwo vocabulary --write"
+    assert "| `role:facilitator` | facilitator |" in vocabulary_markdown(project)

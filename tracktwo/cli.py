@@ -161,6 +161,16 @@ def cmd_case_table(args) -> int:
     return 0
 
 
+def cmd_vocabulary(args) -> int:
+    from .vocabulary import vocabulary_markdown, write
+    project = Project.at(args.root)
+    if args.write:
+        print("docs/vocabulary.md: " + ("updated" if write(project) else "already up to date"))
+    else:
+        print(vocabulary_markdown(project), end="")
+    return 0
+
+
 def _registry(args):
     from .queries import Registry
     project = Project.at(args.root)
@@ -301,6 +311,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--backend", **backend)
     s.set_defaults(func=cmd_stats)
 
+    vo = sub.add_parser("vocabulary", help="every allowed value (roles, capacities, event types …) with its definition")
+    vo.add_argument("--write", action="store_true", help="rewrite docs/vocabulary.md")
+    vo.set_defaults(func=cmd_vocabulary)
     ct = sub.add_parser("case-table", help="the README's table of cases, from the built dataset")
     ct.add_argument("--write", action="store_true", help="put it into README.md between its markers")
     ct.add_argument("--backend", **backend)

@@ -19,7 +19,7 @@ KINDS = [
 ]
 EXTRA = {"bridgetype": "bridge-type", "evidence": "evidence-grade", "outcome": "outcome",
          "region": "region", "eventtype": "event-type", "sourcetype": "source-type",
-         "readingkind": "reading-kind"}
+         "readingkind": "reading-kind", "accordstage": "accord-stage"}
 
 PREFIXES = {
     "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD), "owl": str(OWL), "skos": str(SKOS),

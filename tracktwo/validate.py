@@ -7,13 +7,14 @@ quoting the bad value.
 from __future__ import annotations
 
 import datetime
+import difflib
 import re
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urljoin
 
 from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH, XSD
+from rdflib.namespace import RDF, RDFS, SH, SKOS, XSD
 
 from .errors import TrackTwoError
 from .load import SHAPES_FILE, InputFile, Project, quiet_rdflib
@@ -435,7 +436,10 @@ def run_shacl(data: Graph, ontology: Graph, shapes: Graph, locator: Locator) -> 
             values = [v for p in paths for v in data.objects(focus, p)]
             if len(paths) == 1 and len(values) == 1:
                 path, value = paths[0], values[0]
-        if value is not None and not isinstance(value, BNode):
+        unknown = _unknown_concept(value, results.value(result, SH.sourceShape), shapes, data)
+        if unknown:
+            message = unknown
+        elif value is not None and not isinstance(value, BNode):
             shown = show(value)
             if shown not in message and (not isinstance(value, Literal) or str(value) not in message):
                 message = message.rstrip() + f" (value: {shown})"
@@ -443,6 +447,21 @@ def run_shacl(data: Graph, ontology: Graph, shapes: Graph, locator: Locator) -> 
         file, line, node = locator.find(focus, data, path, value)
         problems.append(Problem("shacl", file or "(unknown file)", message, line, node, qname(path) if path else None))
     return sorted(problems, key=lambda p: (p.file, p.line or 0, p.node or "", p.message)), warnings
+
+
+def _unknown_concept(value, shape, shapes: Graph, data: Graph) -> str | None:
+    """For a value that should be a concept of some kind (role:…, eventtype:…) but is not defined
+    anywhere: say so, with the closest allowed values, instead of "needs a role" when it has one."""
+    if not isinstance(value, URIRef) or shape is None or (value, None, None) in data:
+        return None
+    expected = shapes.value(shape, SH["class"])
+    if expected is None or (expected, RDFS.subClassOf, SKOS.Concept) not in data:
+        return None
+    allowed = sorted(qname(c) for c in data.subjects(RDF.type, expected))
+    closest = difflib.get_close_matches(qname(value), allowed, n=3, cutoff=0.8)
+    kind = str(data.value(expected, RDFS.label) or qname(expected)).lower()
+    hint = f"did you mean {' or '.join(closest)}? " if closest else ""
+    return f"{qname(value)} is not a known {kind}: {hint}(allowed: {', '.join(allowed)}; see docs/vocabulary.md)"
 
 
 def _tidy(message: str) -> str:
