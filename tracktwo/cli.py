@@ -107,6 +107,14 @@ def _dataset(project: Project) -> Dataset:
 
 def cmd_export(args) -> int:
     project = Project.at(args.root)
+    if args.format == "datapackage":  # tables, not RDF: a folder of CSV files
+        from .datapackage import write
+        ontology = Graph()
+        for path in project.ontology:
+            ontology.parse(path, format="turtle")
+        out = write(_repository(project, "oxigraph"), ontology, Path(args.output or "tracktwo-datapackage"))
+        print(f"wrote {out}/ (datapackage.json, codebook.md and one CSV per table)", file=sys.stderr)
+        return 0
     dataset = _dataset(project)
     fmt = EXPORT_FORMATS[args.format]
     if args.format in ("ttl", "nt"):  # triple formats: merge the named graphs
@@ -294,8 +302,8 @@ def parser() -> argparse.ArgumentParser:
     b.set_defaults(func=cmd_build)
 
     e = sub.add_parser("export", help="write the built dataset in another RDF format")
-    e.add_argument("--format", choices=list(EXPORT_FORMATS), default="ttl")
-    e.add_argument("-o", "--output", help="file to write (default: standard output)")
+    e.add_argument("--format", choices=[*EXPORT_FORMATS, "datapackage"], default="ttl")
+    e.add_argument("-o", "--output", help="file to write (default: standard output); for datapackage, the folder")
     e.set_defaults(func=cmd_export)
 
     backend = dict(choices=list(BACKENDS), default=os.environ.get("TRACKTWO_BACKEND", "oxigraph"),

@@ -2,13 +2,13 @@
 publisher, licences and release date. The build records the version, the VoID description and the
 downloads carry it, and CITATION.cff at the repository root repeats it (a test keeps the two the
 same). Bump the version when the data or its model changes: the major part for a change that breaks
-queries written against the previous one (ontology 0.2 will be 1.0.0), the minor part for added
+queries written against the previous one (ontology 0.2 made it 1.0.0), the minor part for added
 cases or properties, the patch part for corrections.
 """
 
 from __future__ import annotations
 
-VERSION = "0.2.0"
+VERSION = "1.0.0"
 RELEASED = "2026-12-07"
 TITLE = "tracktwo: a knowledge graph of track two diplomacy"
 IRI = "https://w3id.org/tracktwo/dataset"
