@@ -480,3 +480,11 @@ def test_one_version_in_the_void_description_the_downloads_the_build_and_citatio
         assert f"tracktwo-{dataset.VERSION}.{fmt}" in disposition
     manifest = json.loads((built.build_dir / "manifest.json").read_text())
     assert manifest["version"] == dataset.VERSION
+
+
+def test_case_page_says_how_to_cite_it_with_the_dataset_version(client):
+    from tracktwo import dataset
+    html = client.get("/id/case/oslo-back-channel").get_data(as_text=True)
+    cite = html.split('<section id="cite">', 1)[1].split("</section>", 1)[0]
+    assert f"version {dataset.VERSION}" in cite and "https://w3id.org/tracktwo/id/case/oslo-back-channel" in cite
+    assert "The Oslo back channel (1992–93)" in cite

@@ -90,3 +90,4 @@ def test_accord_page_draws_what_is_upstream_as_a_network(app_with):
     section = html.split('<section id="accord-upstream">', 1)[1].split("</section>", 1)[0]
     assert '<svg class="picture graph"' in section and '<table class="results">' in section
     assert 'href="/id/bridge/draft-dop-to-officials"' in section
+

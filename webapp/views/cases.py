@@ -8,13 +8,14 @@ from flask import Blueprint, Response, abort, render_template
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS
 
+from tracktwo import dataset
 from tracktwo.namespaces import GRAPH, T2, bind_prefixes
 
 from .. import negotiation, runner
 from ..cache import cached_page
 from ..caseindex import case_rows
-from ..resolve import RDF_FORMATS, SUFFIXES, resource_iri, split
 from ..pictures import draw
+from ..resolve import RDF_FORMATS, SUFFIXES, resource_iri, split
 from ..timeline_svg import case_timeline
 
 bp = Blueprint("cases", __name__)
@@ -122,4 +123,5 @@ def case(slug: str):
         processes=processes, timeline=events, people=people, bridges=bridges, accords=accords,
         drawing=case_timeline(processes, events, bridges, produced), where=case_map(part("case-places")),
         disputes=part("case-disputes"), sources=case_sources(iri), readings=part("case-readings"),
+        cite={"creator": dataset.CREATOR, "year": dataset.RELEASED[:4], "title": dataset.TITLE, "version": dataset.VERSION},
     )
