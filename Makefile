@@ -11,13 +11,18 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test fuzz bench build validate java jdk chromium axe clean
+.PHONY: run dev test fuzz bench build validate java jdk chromium axe clean
 
 run: $(SERVE) java
 	@echo "make: building the graph (validate, reason, write build/tracktwo.nq) …"
 	$(VENV)/bin/tracktwo build
 	@echo "make: serving http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
 	$(VENV)/bin/tracktwo serve --no-build --host $(HOST) --port $(PORT)
+
+# For contributors: rebuild on every save (a case, the ontology, a query, a template) and serve the
+# new build on the next page load; a build that fails keeps the last good one serving.
+dev: $(SERVE) java
+	$(VENV)/bin/tracktwo serve --reload --host $(HOST) --port $(PORT)
 
 test: $(STAMP) jdk chromium axe
 	$(PY) -m pytest

@@ -266,6 +266,9 @@ def cmd_publish(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    if args.reload:
+        from .reload import serve_with_reload
+        return serve_with_reload(Project.at(args.root).root, args.host, args.port, args.backend)
     from waitress import serve
     from webapp import create_app
     project = Project.at(args.root)
@@ -359,6 +362,7 @@ def parser() -> argparse.ArgumentParser:
     w.add_argument("--port", type=int, default=5000)
     w.add_argument("--backend", **backend)
     w.add_argument("--no-build", action="store_true", help="serve the existing build without checking inputs")
+    w.add_argument("--reload", action="store_true", help="rebuild when an input or the app changes, and serve the new build")
     w.set_defaults(func=cmd_serve)
     return p
 
