@@ -14,6 +14,9 @@ COL_W, ROW_H, PAD, NODE_W = 230, 34, 16, 200
 
 def draw(encode: dict, rows: list[dict], label_of):
     edges, names = {}, {}
+    # in a fixed order, whatever order the engine returned the rows in: the layout depends on it
+    rows = sorted(rows, key=lambda r: (str(r.get(encode["source"])), str(r.get(encode["target"])),
+                                       str(r.get(encode.get("edge", ""), ""))))
     for row in rows:
         s, t = row.get(encode["source"]), row.get(encode["target"])
         if s is None or t is None or s == t:
@@ -33,14 +36,14 @@ def draw(encode: dict, rows: list[dict], label_of):
     def depth(node, seen=()):
         if node in layer:
             return layer[node]
-        parents = [p for p in incoming.get(node, ()) if p not in seen]
+        parents = sorted(p for p in incoming.get(node, ()) if p not in seen)
         layer[node] = 0 if not parents else 1 + max(depth(p, seen + (node,)) for p in parents)
         return layer[node]
 
     for node in names:
         depth(node)
     columns: dict = {}
-    for node in sorted(names, key=lambda n: (layer[n], names[n].lower())):
+    for node in sorted(names, key=lambda n: (layer[n], n)):  # by IRI: the same on every engine
         columns.setdefault(layer[node], []).append(node)
     pos = {n: (PAD + c * COL_W, PAD + i * ROW_H) for c, nodes in columns.items() for i, n in enumerate(nodes)}
     palette = colours(list(dict.fromkeys(edges.values())))

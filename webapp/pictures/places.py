@@ -44,13 +44,13 @@ def draw(encode: dict, rows: list[dict], label_of):
         if c < box[0] or a > box[2] or d < box[1] or b > box[3]:
             continue
         out.append(f'<path class="land" d="{path_data(rings)}" vector-effect="non-scaling-stroke"><title>{text(name)}</title></path>')
-    for p in sorted(places.values(), key=lambda p: -p["rows"]):
+    for p in sorted(places.values(), key=lambda p: (-p["rows"], p["name"])):
         title = f"{p['name']} ({p['rows']} row{'s' if p['rows'] != 1 else ''})"
         mark = (f'<circle class="marker" cx="{p["lon"]:.3f}" cy="{-p["lat"]:.3f}" r="{r:.3f}" '
                 f'vector-effect="non-scaling-stroke"><title>{text(title)}</title></circle>')
         out.append(f'<a href="{text(p["href"])}" class="mark" aria-label="{text(title)}">{mark}</a>' if p["href"] else f'<g class="mark">{mark}</g>')
     out.append("</svg>")
-    names = sorted(places.values(), key=lambda p: -p["rows"])
+    names = sorted(places.values(), key=lambda p: (-p["rows"], p["name"]))
     summary = (f"{len(places)} place(s) on the map; the most rows are at {names[0]['name'].rstrip('.')}"
                + (f", then {names[1]['name'].rstrip('.')}" if len(names) > 1 else "") + ".")
     return Markup("".join(out)), summary
