@@ -488,3 +488,15 @@ def test_case_page_says_how_to_cite_it_with_the_dataset_version(client):
     cite = html.split('<section id="cite">', 1)[1].split("</section>", 1)[0]
     assert f"version {dataset.VERSION}" in cite and "https://w3id.org/tracktwo/id/case/oslo-back-channel" in cite
     assert "The Oslo back channel (1992–93)" in cite
+
+
+def test_cases_index_counts_beside_filters_and_a_compact_view(client):
+    """The region filter of the Central Asia cases: the Inter-Tajik Dialogue and the Pugwash–Afghanistan
+    case (pugwash-afghanistan-dialogues.ttl codes South Asia and Central Asia) — the count beside
+    'Central Asia' is 2 over all cases; filtered to that region, each listed case has it."""
+    page = client.get("/cases").get_data(as_text=True)
+    assert re.search(r">Central Asia \(2\)</option>", page)
+    filtered = client.get("/cases?region=central-asia").get_data(as_text=True)
+    assert "2 cases" in filtered and re.search(r">Central Asia \(2\)</option>", filtered)
+    compact = client.get("/cases?view=compact").get_data(as_text=True)
+    assert 'class="summary"' not in compact and 'class="summary"' in page

@@ -10,8 +10,23 @@ from .state import state
 def case_rows() -> list[dict]:
     """Every case with what the index filters on (a copy: callers sort and filter it)."""
     if state().case_rows is None:
-        state().case_rows = runner.rows("cases-index")
+        state().case_rows = _one_per_case(runner.rows("cases-index"))
     return list(state().case_rows)
+
+
+def _one_per_case(rows: list[dict]) -> list[dict]:
+    """A conflict in two regions gives its cases two rows: merge them, regions space-separated (as the
+    other multi-valued columns are) and their labels joined, so that a case is listed and counted once."""
+    merged: dict = {}
+    for r in rows:
+        seen = merged.get(r["case"])
+        if seen is None:
+            merged[r["case"]] = dict(r)
+            continue
+        for column, separator in (("region", " "), ("regionLabel", ", ")):
+            values = [v for v in (seen.get(column), r.get(column)) if v is not None]
+            seen[column] = separator.join(sorted(set(separator.join(map(str, values)).split(separator))))
+    return list(merged.values())
 
 
 def facets() -> dict:

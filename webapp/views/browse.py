@@ -33,7 +33,7 @@ def cases():
         if chosen[key]:
             rows = [r for r in rows if chosen[key] in str(r.get(column, "")).split()]
     if chosen["region"]:
-        rows = [r for r in rows if str(r.get("region", "")) == chosen["region"]]
+        rows = [r for r in rows if chosen["region"] in str(r.get("region", "")).split()]
     if chosen["conflict"]:
         rows = [r for r in rows if str(r["conflict"]) == chosen["conflict"]]
     if chosen["decade"].isdigit():
@@ -42,4 +42,23 @@ def cases():
         needle = chosen["q"].casefold()
         rows = [r for r in rows if needle in str(r["label"]).casefold() or needle in str(r["summary"]).casefold()]
     rows.sort(key=SORTS.get(chosen["sort"], SORTS["date"]))
-    return render_template("cases.html", page=page_of(rows), facets=facets(), chosen=chosen, decades=decades)
+    compact = request.args.get("view") == "compact"
+    return render_template("cases.html", page=page_of(rows), facets=facets(), chosen=chosen, decades=decades,
+                           counts=facet_counts(rows), compact=compact)
+
+
+def facet_counts(rows: list[dict]) -> dict:
+    """facet -> value -> how many of the cases shown have it, for the counts beside the filters."""
+    counts: dict = {}
+    for r in rows:
+        for key, column in FILTERS.items():
+            for value in set(str(r.get(column, "")).split()):
+                counts.setdefault(key, {}).setdefault(value, 0)
+                counts[key][value] += 1
+        for value in set(str(r.get("region", "")).split()):
+            counts.setdefault("region", {}).setdefault(value, 0)
+            counts["region"][value] += 1
+        conflict = str(r.get("conflict", ""))
+        counts.setdefault("conflict", {}).setdefault(conflict, 0)
+        counts["conflict"][conflict] += 1
+    return counts

@@ -88,8 +88,9 @@ def featured(rows: list[dict], n: int = 6) -> list[dict]:
     """A few cases to start from, spread over regions: the earliest of each region, then the next."""
     chosen, seen = [], set()
     for row in rows:
-        if str(row.get("region")) not in seen:
-            seen.add(str(row.get("region")))
+        regions = set(str(row.get("region", "")).split())  # a case may sit in two regions
+        if not regions & seen:
+            seen |= regions
             chosen.append(row)
     chosen += [r for r in rows if r not in chosen]
     return chosen[:n]
