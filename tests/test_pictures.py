@@ -91,3 +91,26 @@ def test_accord_page_draws_what_is_upstream_as_a_network(app_with):
     assert '<svg class="picture graph"' in section and '<table class="results">' in section
     assert 'href="/id/bridge/draft-dop-to-officials"' in section
 
+
+
+def test_place_and_actor_pages_draw_their_pictures(app_with):
+    """A place page maps the place; an actor page draws its crossings as a network:
+    oslo-back-channel.ttl, Hirschfeld took part in the back channel and then in the official talks."""
+    client = app_with().test_client()
+    oslo = client.get("/id/place/oslo").get_data(as_text=True)
+    section = oslo.split('<section id="place-map">', 1)[1].split("</section>", 1)[0]
+    assert section.count('class="marker"') == 1 and 'href="/id/place/oslo"' in section
+    person = client.get("/id/person/yair-hirschfeld").get_data(as_text=True)
+    crossings = person.split('<section id="actor-crossings">', 1)[1].split("</section>", 1)[0]
+    assert '<svg class="picture graph"' in crossings
+    assert 'href="/id/process/oslo-back-channel"' in crossings and 'href="/id/process/oslo-official-negotiations"' in crossings
+
+
+def test_a_section_with_an_impossible_picture_is_refused(tmp_path):
+    from tracktwo.queries import QueryFileError, load_query
+    bad = tmp_path / "bad-section.rq"
+    bad.write_text("#+ title: A map without coordinates\n#+ kinds: [place]\n#+ view: map\n#+ encode: {label: r}\n\n"
+                   "SELECT ?r WHERE { ?r ?p ?o }\n")
+    with pytest.raises(QueryFileError) as err:
+        load_query(bad, kind="section")
+    assert "a map view needs the column(s) for lat, long" in str(err.value) and err.value.line == 4

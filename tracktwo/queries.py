@@ -57,7 +57,7 @@ CHANNELS = {
 }
 KEYS = {  # the decorators each kind of query takes
     "saved": {"summary", "description", "tags", "defaults", "enumerate", "view", "encode"},
-    "section": {"title", "kinds", "order", "note", "saved"},
+    "section": {"title", "kinds", "order", "note", "saved", "view", "encode"},
     "page": {"summary", "description", "binds"},
 }
 PARAM = re.compile(r"\?(_{1,2})([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*)")
@@ -409,6 +409,12 @@ def _section(path: Path, text: str, data: dict) -> QuerySpec:
         spec.variables = [str(v) for v in algebra.get("PV", [])]
         if not re.search(r"[?$]r\b", text):
             raise QueryFileError(path, None, "a section's query must use ?r, the resource of the page")
+        # a section may draw its rows as a picture too, checked like a saved query's
+        spec.view = str(data.get("view", "table"))
+        if spec.view not in VIEWS:
+            raise QueryFileError(path, _line_of(text, "#+ view", comments=True),
+                                 f"view {spec.view!r} is not one of {', '.join(VIEWS)}")
+        spec.encode = _encoding(path, text, data, spec.view, spec.variables)
     return spec
 
 

@@ -78,4 +78,6 @@ def section(spec: QuerySpec, iri: URIRef) -> Result | None:
         _cap(out)
         out = with_labels(state().repo, out)
         out.variables = [v for v in out.variables if v != "r"]
+        if spec.view != "table" and out.rows:
+            out.picture = draw(spec.view, spec.encode, out.rows, cell_text)
     return out if out.rows else None
