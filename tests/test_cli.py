@@ -70,6 +70,13 @@ def test_stats_counts_and_lists_uncited_statements(built):
     counts = dict(stats["instances"])
     assert counts["t2:Case"] == len(list((built.root / "cases").glob("*.ttl"))) and counts["t2:Event"] >= 40
     assert stats["uncited"] == []
+    # identifier coverage, counted from the case files as text: accords and their t2:paxId lines
+    import re
+    texts = [f.read_text(encoding="utf-8") for f in (built.root / "cases").glob("*.ttl")]
+    accords = sum(len(re.findall(r"^accord:\S+ a t2:Accord", t, re.M)) for t in texts)
+    with_pax = sum(len(re.findall(r"t2:paxId \"\d+\"", t)) for t in texts)
+    coverage = {(kind, ident): (w, n) for kind, ident, w, n in stats["identifiers"]}
+    assert coverage[("t2:Accord", "t2:paxId")] == (with_pax, accords)
 
 
 def test_commands_that_need_a_build_say_so(tmp_path, mini_root):

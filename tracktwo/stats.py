@@ -39,6 +39,18 @@ SELECT ?case ?label (COUNT(DISTINCT ?event) AS ?events) (COUNT(DISTINCT ?source)
 """
 
 
+# External identifiers per kind: how many of that kind carry one (issue 18 asks for coverage)
+IDENTIFIERS = """
+SELECT ?kind ?identifier (COUNT(DISTINCT ?x) AS ?n) (COUNT(DISTINCT ?with) AS ?with_id) WHERE {
+  VALUES (?kind ?identifier) { (t2:Accord t2:paxId) (t2:Accord t2:unPeacemakerUrl) (t2:Conflict t2:ucdpId)
+                               (t2:Person t2:wikidata) (t2:Organization t2:wikidata) (t2:State t2:wikidata)
+                               (t2:Place t2:wikidata) (t2:Conflict t2:wikidata) (t2:Accord t2:wikidata) }
+  ?x a ?kind .
+  OPTIONAL { ?x ?identifier ?id . BIND (?x AS ?with) }
+} GROUP BY ?kind ?identifier ORDER BY ?kind ?identifier
+"""
+
+
 def collect(repo: Repository) -> dict:
     run = lambda q: repo.select(sparql_prologue() + q)
     return {
@@ -46,6 +58,8 @@ def collect(repo: Repository) -> dict:
         "cases": [(str(r["label"]), int(r["events"]), int(r["sources"])) for r in run(CASES)],
         "uncited": [(qname(r["x"]), qname(r["class"])) for r in run(UNCITED)],
         "without_locator": [(str(r["case"]), int(r["n"])) for r in run(NO_LOCATOR)],
+        "identifiers": [(qname(r["kind"]), qname(r["identifier"]), int(r["with_id"]), int(r["n"]))
+                        for r in run(IDENTIFIERS)],
     }
 
 
@@ -56,6 +70,8 @@ def render(stats: dict) -> str:
     out += [f"  {label:<60} {e:>4} events {s:>4} sources" for label, e, s in stats["cases"]]
     out += ["", "Statements without a citation:"]
     out += [f"  {x} ({cls})" for x, cls in stats["uncited"]] or ["  none"]
+    out += ["", "External identifiers (resources that carry one, of all of that kind):"]
+    out += [f"  {kind:<16} {ident:<20} {w:>4} of {n:>4}" for kind, ident, w, n in stats["identifiers"]]
     out += ["", "Citations without a page or section locator, per file:"]
     out += [f"  {f:<40} {n:>4}" for f, n in stats["without_locator"]] or ["  none"]
     return "\n".join(out)
