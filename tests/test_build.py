@@ -8,7 +8,7 @@ import sys
 import time
 
 import pytest
-from conftest import FIXTURES, REPO
+from conftest import FIXTURES
 from rdflib import Dataset
 
 from tracktwo.build import atomic_write, build, dataset_path

@@ -20,7 +20,7 @@ import xml.dom.minidom
 
 import pytest
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+from rdflib import Literal
 from conftest import REPO, app_on, run_cli
 from servers import oxigraph_server, tracktwo_server
 

@@ -358,7 +358,7 @@ class SparqlRepository(Repository):
             body = response.response.read()
         except SPARQLWrapperException as err:
             raise QueryFailed("the SPARQL server refused the query", f"{self.endpoint}: {str(err).splitlines()[0]}") from None
-        except (OSError, TimeoutError) as err:
+        except (OSError, TimeoutError):
             raise QueryTimeout(f"the SPARQL server did not answer within {self.timeout:g} s") from None
         try:
             data = json.loads(body)

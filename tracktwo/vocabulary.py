@@ -7,8 +7,6 @@ test checks that the file says what the vocabularies say.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from rdflib import Graph
 from rdflib.namespace import RDF, SKOS
 

@@ -9,7 +9,7 @@ The README's settings table is this one (`markdown_table()`), and a test keeps t
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 from tracktwo.errors import TrackTwoError
