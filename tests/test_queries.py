@@ -505,3 +505,14 @@ def test_disputed_facts_keep_resource_and_worded_values(repo):
     roles = {(r["value"], r["preferred"].toPython()) for r in rows if r["resource"] == holst}
     assert roles == {(ID("role", "mediator"), True), (ID("role", "facilitator"), False)}
     assert any(str(r["value"]) == "Neem Rana Fort, Haryana" and not r["preferred"].toPython() for r in rows)
+
+
+def test_bridge_types_summary_group_worked_out_by_hand(repo):
+    """bougainville-burnham-lincoln-talks.ttl: the only joint proposal with a contribution graded
+    primary-documents is the Burnham Declaration (18 July 1997, to the day), fed into the Lincoln
+    Agreement (signed 23 January 1998, to the day): (1998 − 1997) × 12 + 1 − 7 = 6 whole months, the
+    23rd not before the 18th, so least and most are both 6; one pair, one bridge, one case."""
+    rows = run(repo, "bridge-types-summary")
+    [group] = [r for r in rows if str(r["bridgeType"]) == "joint proposal or memorandum"
+               and r["grade"] == ID("evidence", "primary-documents")]
+    assert [int(group[k]) for k in ("pairs", "bridges", "cases", "leastMonths", "mostMonths")] == [1, 1, 1, 6, 6]
