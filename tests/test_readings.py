@@ -151,7 +151,7 @@ def test_pack_files_load_with_flags_and_bad_files_get_a_message(client, catalogu
 
 def follow(client, response):
     assert response.status_code == 303
-    return response.headers["Location"]
+    return response.headers["Location"].split("#")[0]  # a browser keeps the fragment to itself
 
 
 def test_building_a_pack_with_the_edit_links(client, catalogue):
@@ -164,7 +164,7 @@ def test_building_a_pack_with_the_edit_links(client, catalogue):
     url = follow(client, client.get(url.replace("/readings?", "/readings/edit?") + f"&action=add&session=1&reading={c}"))
     url = follow(client, client.get(url.replace("/readings?", "/readings/edit?") + "&action=rename&session=1&session_title=Week+two&session_note=Read+before+class"))
     args = parse_qsl(urlsplit(url).query)
-    pack, problems = pack_from_args(dict(args).get("title"), [v for k, v in args if k == "s"])
+    pack, problems = pack_from_args(dict(args).get("title"), [v for k, v in args if k == "s"], catalogue.resolve)
     assert problems == [] and [s.title for s in pack.sessions] == ["Week 1", "Week two"]
     assert pack.sessions[0].readings == [b, a] and pack.sessions[1].readings == [c] and pack.sessions[1].note == "Read before class"
     url = follow(client, client.get(url.replace("/readings?", "/readings/edit?") + "&action=remove&session=0&index=1"))
@@ -172,9 +172,10 @@ def test_building_a_pack_with_the_edit_links(client, catalogue):
     keys = {e.key for e in bibtexparser.parse_string(bib.get_data(as_text=True)).entries}
     assert keys == {catalogue.readings[x].source.rsplit("/", 1)[-1] for x in (b, c)}
     syllabus = client.get(url.replace("/readings?", "/readings/export.md?")).get_data(as_text=True)
-    assert "## Session 1: Week 1" in syllabus and "## Session 2: Week two" in syllabus and "Read before class" in syllabus
+    # the trainer's own numbering is the heading: not "Session 1: Week 1"
+    assert "## Week 1\n" in syllabus and "## Week two\n" in syllabus and "Session 1" not in syllabus and "Read before class" in syllabus
     printable = client.get(url.replace("/readings?", "/readings/print?")).get_data(as_text=True)
-    assert "Session 2: Week two" in printable and catalogue.readings[c].note.replace("'", "&#39;") in printable
+    assert "<h2>Week two</h2>" in printable and catalogue.readings[c].note.replace("'", "&#39;") in printable
 
 
 @pytest.mark.parametrize("query", ["action=explode", "action=add&reading=no-such-reading", "action=remove&session=4&index=0",
@@ -201,3 +202,58 @@ def test_cli_readings_exports_a_filtered_bibtex(built, graph):
     assert md.returncode == 0 and md.stdout.startswith("# Readings")
     bad = run_cli("--root", built.root, "readings", "--level", "easy")
     assert bad.returncode == 1 and "--level must be one of" in bad.stderr
+
+
+def test_a_pack_address_is_short_and_older_addresses_still_open(client, catalogue):
+    """Issue 17.9: four readings in two sessions made a 354-character address (JSON per session,
+    full slugs). Short ids keep it under 100 characters; the JSON form of older links still reads."""
+    some = sorted(catalogue.readings, key=len)[-4:]  # the longest slugs: the worst case
+    pack = Pack("Course readings", [Session("Week 1", "", some[:2]), Session("Week 2", "", some[2:])])
+    url = "/readings?" + urlencode(pack.url_args(catalogue.token))
+    old = "/readings?" + urlencode([("title", pack.title)] + [
+        ("s", json.dumps({"t": s.title, "n": s.note, "r": s.readings}, ensure_ascii=False, separators=(",", ":")))
+        for s in pack.sessions])
+    assert len(url) < 100 and len(old) >= 3 * len(url)
+    for address in (url, old):
+        pack_part = client.get(address).get_data(as_text=True).split('id="pack"', 1)[1]
+        assert pack_part.count('<li class="">') == 4 and "no longer in the catalogue" not in pack_part
+    args = parse_qsl(urlsplit(url).query)
+    back, problems = pack_from_args(dict(args).get("title"), [v for k, v in args if k == "s"], catalogue.resolve)
+    assert back == pack and problems == []
+
+
+def test_session_titles_and_notes_with_the_separator_survive():
+    pack = Pack("P", [Session("A ~ tilde %41 and ~~", "note ~ with % signs", ["x-y"]), Session("Plain", "", [])])
+    args = pack.url_args()
+    back, problems = pack_from_args(dict(args)["title"], [v for k, v in args if k == "s"])
+    assert back == pack and problems == []
+
+
+def test_an_edit_returns_to_where_the_trainer_was(client, catalogue):
+    a = list(catalogue.readings)[0]
+    added = client.get(f"/readings/edit?action=add&session=0&reading={a}")
+    assert urlsplit(added.headers["Location"]).fragment == f"reading-{a}"
+    url = added.headers["Location"].split("#")[0]
+    moved = client.get(url.replace("/readings?", "/readings/edit?") + "&action=add-session&session_title=Week+2")
+    assert urlsplit(moved.headers["Location"]).fragment == "session-2"
+    down = client.get(url.replace("/readings?", "/readings/edit?") + "&action=down&session=0&index=0")
+    assert urlsplit(down.headers["Location"]).fragment == "session-1"
+
+
+def test_a_reading_in_the_pack_says_so_instead_of_add(client, catalogue):
+    a, b = list(catalogue.readings)[:2]
+    pack = Pack("P", [Session("Week 1", "", [a])])
+    text = client.get("/readings?" + urlencode(pack.url_args(catalogue.token))).get_data(as_text=True)
+    entry_a = text.split(f'id="reading-{a}"', 1)[1].split("</li>", 1)[0]
+    entry_b = text.split(f'id="reading-{b}"', 1)[1].split("</li>", 1)[0]
+    assert "In your pack: session 1" in entry_a and ">Add<" not in entry_a  # its only session holds it
+    assert "In your pack" not in entry_b and ">Add<" in entry_b
+
+
+def test_the_printable_syllabus_links_back_to_the_pack(client, catalogue):
+    a = list(catalogue.readings)[0]
+    pack = Pack("My course", [Session("Week 1", "", [a])])
+    query = urlencode(pack.url_args(catalogue.token))
+    text = client.get("/readings/print?" + query).get_data(as_text=True)
+    link = re.search(r'<a href="([^"]+)" id="pack-address">', text).group(1)
+    assert link.replace("&amp;", "&") == "/readings?" + query

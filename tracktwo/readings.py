@@ -8,9 +8,12 @@ citeproc-py, BibTeX written by bibtexparser, RIS written by rispy.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import json
 import re
+from urllib.parse import unquote
 from dataclasses import asdict, dataclass, field
 
 import bibtexparser
@@ -40,6 +43,16 @@ CASES = sparql_prologue() + """
 SELECT DISTINCT ?case ?label WHERE { ?r t2:servesCase ?case . ?case rdfs:label ?label } ORDER BY ?label"""
 KINDS = sparql_prologue() + """
 SELECT ?kind ?label WHERE { ?kind skos:inScheme <https://w3id.org/tracktwo/id/scheme/reading-kinds> ; skos:prefLabel ?label } ORDER BY ?label"""
+
+
+SHORT_ID_LENGTH = 6
+
+
+def short_id(reading_slug: str) -> str:
+    """A short stable name for a reading in a pack's address, from its slug's hash: slugs run to
+    forty letters, and a pack of a dozen readings would not fit in a message."""
+    digest = base64.b32encode(hashlib.sha1(reading_slug.encode()).digest()).decode().lower()
+    return digest[:SHORT_ID_LENGTH]
 
 
 def slug(iri) -> str:
@@ -78,6 +91,20 @@ class Catalogue:
         self.cases = [(slug(r["case"]), str(r["label"])) for r in repo.select(CASES)]
         self.kinds = [(slug(r["kind"]), str(r["label"])) for r in repo.select(KINDS)]
         self._citations: dict = {}
+        self.by_short: dict[str, str] = {}
+        for r in self.readings:
+            other = self.by_short.setdefault(short_id(r), r)
+            if other != r:  # six base-32 letters give a billion ids; a clash must still not mix readings up
+                raise TrackTwoError(f"readings {other!r} and {r!r} share the short id {short_id(r)!r}; "
+                                    "lengthen SHORT_ID_LENGTH in tracktwo/readings.py")
+
+    def token(self, reading_slug: str) -> str:
+        """How a pack's address names a reading: its short id, or its slug if the catalogue lacks it."""
+        return short_id(reading_slug) if reading_slug in self.readings else reading_slug
+
+    def resolve(self, token: str) -> str:
+        """The reading a pack's address names, by short id or by slug (older addresses)."""
+        return self.by_short.get(token, token)
 
     def filter(self, case: str = "", topic: str = "", level: str = "", kind: str = "", text: str = "") -> list[Reading]:
         """Readings matching every filter given; a topic may be a qname (mechanism:roadmap) or a bare slug."""
@@ -125,19 +152,37 @@ class Session:
 
 @dataclass
 class Pack:
-    title: str = "Course readings"
+    title: str = "Course readings"   # DEFAULT_TITLE
     sessions: list[Session] = field(default_factory=list)
 
     def as_json(self) -> str:
         return json.dumps({"tracktwo-course-pack": 1, **asdict(self)}, ensure_ascii=False, indent=2)
 
-    def url_args(self) -> list[tuple[str, str]]:
-        """The pack as query parameters: `title`, then one `s` per session, each a small JSON object,
-        so that one damaged session does not lose the others."""
-        args = [("title", self.title)]
-        args += [("s", json.dumps({"t": s.title, "n": s.note, "r": s.readings}, ensure_ascii=False, separators=(",", ":")))
-                 for s in self.sessions]
+    def url_args(self, token=lambda slug: slug) -> list[tuple[str, str]]:
+        """The pack as query parameters: `title` (left out when it is the default), then one `s`
+        per session, so that one damaged session does not lose the others. A session is written
+        `ids~title~note`: the readings' short ids joined by dots, then the title and the note with
+        `%` and `~` escaped; `token` gives a reading's id (Catalogue.token)."""
+        args = [("title", self.title)] if self.title != DEFAULT_TITLE else []
+        for s in self.sessions:
+            fields = [".".join(token(r) for r in s.readings), _escape(s.title)] + ([_escape(s.note)] if s.note else [])
+            args.append(("s", "~".join(fields)))
         return args
+
+
+DEFAULT_TITLE = "Course readings"
+
+
+def _escape(text: str) -> str:
+    # every % escaped too, so that unquote() gives back exactly the text
+    return text.replace("%", "%25").replace("~", "%7E")
+
+
+def session_heading(n: int, title: str) -> str:
+    """"Session 2: Mediation", but "Week 2: Mediation" alone rather than "Session 2: Week 2: …"."""
+    if re.match(r"(?i)(session|week|day|class|lecture|unit|module|part|seminar|topic)\s*([0-9]+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", title):
+        return title
+    return f"Session {n}: {title}"
 
 
 def _session(data, where: str, problems: list[str]) -> Session | None:
@@ -196,15 +241,17 @@ def _check_plain(data, where: str) -> None:
             stack += [(v, depth + 1) for v in item]
 
 
-def pack_from_args(title: str | None, sessions: list[str]) -> tuple[Pack, list[str]]:
+def pack_from_args(title: str | None, sessions: list[str], resolve=lambda token: token) -> tuple[Pack, list[str]]:
     """A pack from URL parameters, with a message for every part that could not be read; refused
-    (TrackTwoError) when it holds text that is not Unicode or JSON nested too deeply."""
+    (TrackTwoError) when it holds text that is not Unicode or JSON nested too deeply. A session is
+    `ids~title~note` (see Pack.url_args) or, in addresses made before that, a JSON object;
+    `resolve` turns a reading's short id into its slug (Catalogue.resolve)."""
     problems: list[str] = []
     _check_plain(title or "", "the pack's title")
-    pack = Pack((title or "Course readings").strip()[:200] or "Course readings")
+    pack = Pack((title or DEFAULT_TITLE).strip()[:200] or DEFAULT_TITLE)
     for n, text in enumerate(sessions, 1):
         try:
-            data = _json(text, f"session {n}")
+            data = _json(text, f"session {n}") if text.lstrip()[:1] in ("{", "[", '"') else _compact(text, resolve)
         except ValueError:
             problems.append(f"session {n}: {text[:60]!r} is not readable (damaged link?); left out")
             continue
@@ -212,6 +259,16 @@ def pack_from_args(title: str | None, sessions: list[str]) -> tuple[Pack, list[s
         if session:
             pack.sessions.append(session)
     return pack, problems
+
+
+def _compact(text: str, resolve) -> dict:
+    """`ids~title~note` as the dict a JSON session would give; ValueError when it is not one."""
+    ids, sep, rest = text.partition("~")
+    if not sep:
+        raise ValueError("no ~ between the readings and the title")
+    title, _, note = rest.partition("~")
+    _check_plain(unquote(title) + unquote(note), "a session")
+    return {"t": unquote(title), "n": unquote(note), "r": [resolve(t) for t in ids.split(".") if t]}
 
 
 def pack_from_json(text: str, name: str = "the file") -> tuple[Pack, list[str]]:
@@ -355,7 +412,7 @@ def _markdown_citation(entry_html: str) -> str:
 def markdown(pack: Pack, catalogue: Catalogue, style: str = DEFAULT_STYLE) -> str:
     lines = [f"# {pack.title}", ""]
     for n, session in enumerate(pack.sessions, 1):
-        lines += [f"## Session {n}: {session.title}", ""]
+        lines += [f"## {session_heading(n, session.title)}", ""]
         if session.note:
             lines += [session.note, ""]
         readings = [catalogue.readings[r] for r in session.readings if r in catalogue.readings]

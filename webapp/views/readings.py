@@ -18,7 +18,7 @@ from markupsafe import Markup
 from tracktwo.citations import DEFAULT_STYLE, STYLES
 from tracktwo.errors import TrackTwoError
 from tracktwo.readings import (EXPORTS, Catalogue, Pack, Session, markdown, missing, pack_from_args,
-                               pack_from_json, pack_readings, suggested)
+                               pack_from_json, pack_readings, session_heading, suggested)
 
 from ..state import state
 
@@ -38,9 +38,18 @@ def current_pack() -> tuple[Pack, list[str]]:
     """The pack in the address; a damaged session is left out with a message, but a forged one
     (text that is not Unicode, JSON nested hundreds deep) makes the request a 400."""
     try:
-        return pack_from_args(request.args.get("title"), request.args.getlist("s"))
+        return pack_from_args(request.args.get("title"), request.args.getlist("s"), catalogue().resolve)
     except TrackTwoError as err:
         abort(400, description=f"The course pack in this address could not be read: {err}")
+
+
+def placed(pack: Pack) -> dict[str, list[int]]:
+    """Which sessions (numbered from 1) already hold each reading, so the catalogue can say so."""
+    out: dict[str, list[int]] = {}
+    for n, s in enumerate(pack.sessions, 1):
+        for r in s.readings:
+            out.setdefault(r, []).append(n)
+    return out
 
 
 def filters() -> dict[str, str]:
@@ -49,7 +58,7 @@ def filters() -> dict[str, str]:
 
 def address(pack: Pack, chosen: dict | None = None, path: str = "/readings", **extra) -> str:
     """The address of the pack (and filters) on a page: the pack is its own link."""
-    args = pack.url_args() + [(k, v) for k, v in (chosen or {}).items() if v] + [(k, str(v)) for k, v in extra.items()]
+    args = pack.url_args(catalogue().token) + [(k, v) for k, v in (chosen or {}).items() if v] + [(k, str(v)) for k, v in extra.items()]
     return f"{path}?{urlencode(args)}"
 
 
@@ -69,9 +78,10 @@ def index():
     shown = cat.filter(chosen["case"], chosen["topic"], chosen["level"], chosen["kind"], chosen["q"])
     in_pack = pack_readings(pack, cat)
     return render_template("readings.html", cat=cat, pack=pack, problems=problems, chosen=chosen, shown=shown,
+                           placed=placed(pack), heading=session_heading,
                            citations=_formatted(list({r.slug: r for r in shown + in_pack}.values()), cat, DEFAULT_STYLE),
                            missing=set(missing(pack, cat)), here=address(pack, chosen), address=address,
-                           pack_args=pack.url_args(), empty=Pack())
+                           pack_args=pack.url_args(cat.token), empty=Pack())
 
 
 @bp.get("/readings/edit")
@@ -81,9 +91,11 @@ def edit():
     action = request.args.get("action", "")
     session = _int("session", 0)
     index = _int("index", 0)
+    anchor = "pack"
     if action == "add-session" or (action == "add" and not pack.sessions):
         pack.sessions.append(Session(request.args.get("session_title", "").strip() or f"Session {len(pack.sessions) + 1}"))
         session = len(pack.sessions) - 1
+        anchor = f"session-{session + 1}"
     if action == "add":
         reading = request.args.get("reading", "")
         if reading not in catalogue().readings:
@@ -91,23 +103,28 @@ def edit():
         target = pack.sessions[min(session, len(pack.sessions) - 1)]  # _int refused a negative one
         if reading not in target.readings:
             target.readings.append(reading)
+        anchor = f"reading-{reading}"  # back where the trainer was in the catalogue, not at the top
     elif action in ("up", "down", "remove"):
         s = _session(pack, session)
         if not 0 <= index < len(s.readings):
             abort(400, f"session {session + 1} has no reading {index + 1}")
         _move(s.readings, index, action)
+        anchor = f"session-{session + 1}"
     elif action in ("session-up", "session-down", "drop-session"):
         _session(pack, session)
         _move(pack.sessions, session, {"session-up": "up", "session-down": "down", "drop-session": "remove"}[action])
+        moved = {"session-up": session - 1, "session-down": session + 1}.get(action)
+        anchor = f"session-{moved + 1}" if moved is not None and 0 <= moved < len(pack.sessions) else "pack"
     elif action == "rename":
         s = _session(pack, session)
         s.title = request.args.get("session_title", s.title).strip()[:200] or s.title
         s.note = request.args.get("session_note", s.note).strip()[:2000]
+        anchor = f"session-{session + 1}"
     elif action == "title":
         pack.title = request.args.get("pack_title", pack.title).strip()[:200] or pack.title
     elif action != "add-session":
         abort(400, f"unknown action {action!r}")
-    return redirect(address(pack, filters()), code=303)
+    return redirect(address(pack, filters()) + "#" + anchor, code=303)
 
 
 def _move(items: list, i: int, how: str) -> None:
@@ -160,8 +177,9 @@ def load():
     gone = missing(pack, cat)
     problems += [f"reading {r!r} is no longer in the catalogue; kept in the pack and flagged" for r in gone]
     return render_template("readings.html", cat=cat, pack=pack, problems=problems, chosen=dict.fromkeys(FILTERS, ""),
+                           placed=placed(pack), heading=session_heading,
                            shown=[], citations=_formatted(pack_readings(pack, cat), cat, DEFAULT_STYLE),
-                           missing=set(gone), here=address(pack), address=address, pack_args=pack.url_args(), empty=Pack())
+                           missing=set(gone), here=address(pack), address=address, pack_args=pack.url_args(cat.token), empty=Pack())
 
 
 def _load_error(message: str):
@@ -201,7 +219,7 @@ def printable():
         style = DEFAULT_STYLE
     return render_template("syllabus.html", pack=pack, cat=cat, problems=problems, style=STYLES[style],
                            citations=_formatted(pack_readings(pack, cat), cat, style), missing=set(missing(pack, cat)),
-                           here=address(pack))
+                           here=address(pack), heading=session_heading)
 
 
 @bp.get("/readings/suggested")
