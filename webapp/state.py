@@ -23,6 +23,7 @@ class AppState:
     case_rows: list | None = None           # the cases index, read on first use
     facets: dict | None = None              # the values the index filters by
     readings: Any = None                    # the readings catalogue (tracktwo.readings.Catalogue)
+    search_index: Any = None                # every label, for /search (webapp.search.SearchIndex)
     downloads: dict = field(default_factory=dict)   # Turtle / JSON-LD of the whole dataset, made once
     page_cache: Any = None                  # rendered pages (webapp.cache.PageCache)
 
