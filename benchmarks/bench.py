@@ -38,7 +38,7 @@ WORK = ROOT / "benchmarks" / ".work"
 RESULTS = ROOT / "benchmarks" / "results"
 # a picture page and the same rows as a table: the difference is what drawing the picture costs
 PAGES = ["/", "/id/case/synthetic-00001", "/queries/case-timeline?case=synthetic-00001", "/sparql?query=ASK%20%7B%7D",
-         "/queries/meeting-places", "/queries/meeting-places?view=table"]
+         "/queries/meeting-places", "/queries/meeting-places?view=table", "/search?q=synth+person+12"]
 PAGE_SIZE = DEFAULTS["TRACKTWO_PAGE_SIZE"]  # rows on a saved query's page
 NEEDS = {"find-by-name": {"text": "synthetic case 1"}, "case-timeline": {"case": "case:synthetic-00001"},
          "upstream-of-accord": {"accord": "accord:synthetic-00001-accord"}}
@@ -300,6 +300,9 @@ def markdown(report: dict) -> str:
                 lines += [f"| `{r['url'].split('/', 3)[-1] or '/'}` | {r.get('requests_per_s', 0):.0f} | {r.get('p50_ms', 0):.1f} | "
                           f"{r.get('p99_ms', 0):.1f} | {r['errors']} |" for r in h["load"]]
                 lines.append("")
+        if "search" in size:
+            from benchmarks.search import markdown as search_markdown
+            lines += [search_markdown(size["search"])]
         if "runaway" in size:
             from benchmarks.runaway import markdown as runaway_markdown
             lines += [runaway_markdown(size["runaway"])]
@@ -355,6 +358,9 @@ def main() -> None:
                 finally:
                     server.terminate()
                     server.wait(timeout=30)
+        from benchmarks.search import measure as measure_search
+        print(f"{n} cases: site search …", file=sys.stderr)
+        size["search"] = measure_search(corpus, runs)
         print(f"{n} cases: HTTP …", file=sys.stderr)
         size["http"] = serve_and_measure(corpus, PAGES, runs, load, n)
         if n <= 1000:  # (at 10,000 cases the runaway cross product is the same; only slower to start)
