@@ -342,7 +342,7 @@ def csl_json(readings: list[Reading], catalogue: Catalogue) -> str:
     return json.dumps(_items(readings, catalogue), ensure_ascii=False, indent=2)
 
 
-BIBTEX_TYPES = {"book": "book", "chapter": "incollection", "article-journal": "article", "report": "techreport",
+BIBTEX_TYPES = {"dataset": "misc", "book": "book", "chapter": "incollection", "article-journal": "article", "report": "techreport",
                 "thesis": "phdthesis", "article-newspaper": "article", "webpage": "misc", "interview": "misc",
                 "legal_case": "misc", "document": "misc"}
 
@@ -352,8 +352,13 @@ def _bib_names(names: list[dict]) -> str:
 
 
 def bibtex(readings: list[Reading], catalogue: Catalogue) -> str:
+    return bibtex_of(_items(readings, catalogue))
+
+
+def bibtex_of(items: list[dict]) -> str:
+    """CSL-JSON items as BibTeX (also for citing a page of the site: tracktwo.cite)."""
     library = bibtexparser.Library()
-    for item in _items(readings, catalogue):
+    for item in items:
         fields = [("title", item["title"])]
         if item.get("author"):
             fields.append(("author", _bib_names(item["author"])))
@@ -361,26 +366,34 @@ def bibtex(readings: list[Reading], catalogue: Catalogue) -> str:
             fields.append(("editor", _bib_names(item["editor"])))
         if item.get("issued"):
             fields.append(("year", str(item["issued"]["date-parts"][0][0])))
-        container = "booktitle" if item["type"] == "chapter" else "journal"
+        if item.get("version"):
+            fields.append(("version", item["version"]))
+        container = {"chapter": "booktitle", "dataset": "howpublished"}.get(item["type"], "journal")
         for csl, bib in (("container-title", container), ("publisher", "publisher"), ("publisher-place", "address"),
                          ("volume", "volume"), ("issue", "number"), ("page", "pages"), ("DOI", "doi"),
                          ("ISBN", "isbn"), ("URL", "url")):
             if item.get(csl):
                 fields.append((bib, item[csl]))
         note = item.get("note", "") + (f" Read: {item['locator']}." if item.get("locator") else "")
-        fields.append(("note", note.strip()))
+        if note.strip():
+            fields.append(("note", note.strip()))
         key = slug(item["id"])
         library.add(model.Entry(BIBTEX_TYPES.get(item["type"], "misc"), key, [model.Field(k, v) for k, v in fields]))
     return bibtexparser.write_string(library, prepend_middleware=[middlewares.LatexEncodingMiddleware()])
 
 
-RIS_TYPES = {"book": "BOOK", "chapter": "CHAP", "article-journal": "JOUR", "report": "RPRT", "thesis": "THES",
+RIS_TYPES = {"dataset": "DATA", "book": "BOOK", "chapter": "CHAP", "article-journal": "JOUR", "report": "RPRT", "thesis": "THES",
              "article-newspaper": "NEWS", "webpage": "ELEC", "interview": "GEN", "legal_case": "GEN", "document": "GEN"}
 
 
 def ris(readings: list[Reading], catalogue: Catalogue) -> str:
+    return ris_of(_items(readings, catalogue))
+
+
+def ris_of(items: list[dict]) -> str:
+    """CSL-JSON items as RIS."""
     entries = []
-    for item in _items(readings, catalogue):
+    for item in items:
         entry = {"type_of_reference": RIS_TYPES.get(item["type"], "GEN"), "id": slug(item["id"]), "title": item["title"]}
         if item.get("author"):
             entry["authors"] = [_bib_names([n]) for n in item["author"]]
@@ -397,6 +410,8 @@ def ris(readings: list[Reading], catalogue: Catalogue) -> str:
             entry["start_page"] = start.strip()
             if end:
                 entry["end_page"] = end.strip()
+        if item.get("version"):
+            entry["edition"] = f"version {item['version']}"  # RIS has no version field; ET is what Zotero reads it from
         entry["notes"] = [item.get("note", "")] + ([f"Read: {item['locator']}"] if item.get("locator") else [])
         entries.append(entry)
     return rispy.dumps(entries)

@@ -55,7 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
     executor.load()
 
     from . import format, guards, logs, negotiation, security
-    from .views import api, browse, cases, compare, downloads, ontology, queries, readings, resources, search, sparql
+    from .views import api, browse, cases, cite, compare, downloads, ontology, queries, readings, resources, search, sparql
     logs.register(app)
     format.register(app)
     security.register(app)
@@ -72,6 +72,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(compare.bp)
+    app.register_blueprint(cite.bp)
 
     @app.errorhandler(404)
     def not_found(_err):

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, render_template
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS
 
-from tracktwo import dataset
+from tracktwo import cite
 from tracktwo.namespaces import GRAPH, T2, bind_prefixes
 
 from .. import negotiation, runner
@@ -81,7 +81,8 @@ def index():
     definitions = sorted(runner.rows("home-track-definitions"),
                          key=lambda r: order.index(str(r["label"])) if str(r["label"]) in order else 9)
     rows = sorted(case_rows(), key=lambda r: (str(r.get("start") or "9999"), str(r["label"])))
-    return render_template("index.html", featured=featured(rows), total=len(rows), counts=counts, definitions=definitions)
+    return render_template("index.html", featured=featured(rows), total=len(rows), counts=counts, definitions=definitions,
+                           citation=cite.text())
 
 
 def featured(rows: list[dict], n: int = 6) -> list[dict]:
@@ -124,5 +125,5 @@ def case(slug: str):
         processes=processes, timeline=events, people=people, bridges=bridges, accords=accords,
         drawing=case_timeline(processes, events, bridges, produced), where=case_map(part("case-places")),
         disputes=part("case-disputes"), sources=case_sources(iri), readings=part("case-readings"),
-        cite={"creator": dataset.CREATOR, "year": dataset.RELEASED[:4], "title": dataset.TITLE, "version": dataset.VERSION},
+        citation=cite.text(str(header[0]["label"]), str(iri)),
     )

@@ -12,7 +12,8 @@ from rdflib import URIRef
 
 from tracktwo.citations import STYLES, bibliography, csl_item
 from tracktwo.citations import SOURCES as SOURCE_FIELDS
-from tracktwo.namespaces import bind_prefixes
+from tracktwo import cite
+from tracktwo.namespaces import bind_prefixes, qname
 
 from .. import negotiation, runner
 from ..cache import cached_page
@@ -63,7 +64,8 @@ def resource(kind: str, slug: str):
                            sections=[(s, rows) for s in state().catalogue.sections.get(kind, [])
                                      if (rows := runner.section(s, iri))],
                            citations=citations(iri) if kind == "source" else {},
-                           json_ld=(data := json_ld(iri, kind)), description=(data or {}).get("description"))
+                           json_ld=(data := json_ld(iri, kind)), description=(data or {}).get("description"),
+                           citation=cite.text(str(label) if label else qname(iri), str(iri)))
 
 
 def citations(iri: URIRef) -> dict[str, str]:
