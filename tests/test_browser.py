@@ -91,6 +91,52 @@ def test_the_editor_lets_the_keyboard_out_and_runs_on_ctrl_enter(site, page):
     assert "yes" in page.locator("p.answer").inner_text()
 
 
+def test_the_editor_marks_the_line_an_error_names(site, page):
+    from urllib.parse import quote
+    page.goto(site + "/sparql-editor?query=" + quote("SELECT * WHERE {\n  ?s ?p ?o .\n  FILTER(?s = )\n}"))
+    assert "line 3" in page.locator("#query-error").inner_text()
+    marked = page.locator(".CodeMirror .error-line")
+    assert marked.count() == 1 and "FILTER(?s = )" in marked.inner_text()
+    assert page.evaluate("window.tracktwoEditor.getCursor().line") == 2
+
+
+def test_a_results_table_sorts_by_a_column_from_the_keyboard(site, page):
+    """Headings become buttons; sorting by a number column orders the rows by number (9 before 10)."""
+    query = ("SELECT ?case (COUNT(?p) AS ?processes) WHERE { ?case <https://w3id.org/tracktwo/ontology#coversProcess> ?p } "
+             "GROUP BY ?case ORDER BY ?case")
+    from urllib.parse import quote
+    page.goto(site + "/sparql-editor?query=" + quote(query))
+    column = page.locator("table.results thead th").nth(1)
+    column.locator("button").focus()
+    page.keyboard.press("Enter")
+    assert column.get_attribute("aria-sort") == "ascending"
+    numbers = [int(t) for t in page.locator("table.results tbody tr td:nth-child(2)").all_inner_texts()]
+    assert numbers == sorted(numbers) and len(set(numbers)) > 1
+    page.keyboard.press("Enter")
+    numbers = [int(t) for t in page.locator("table.results tbody tr td:nth-child(2)").all_inner_texts()]
+    assert column.get_attribute("aria-sort") == "descending" and numbers == sorted(numbers, reverse=True)
+
+
+def test_the_header_search_suggests_names_and_opens_one_by_keyboard(site, page):
+    page.goto(site + "/cases")
+    page.locator("#site-search").focus()
+    page.keyboard.type("rod-lars")
+    page.wait_for_selector("#site-search-options [role=option]")
+    assert page.locator("#site-search").get_attribute("aria-expanded") == "true"
+    page.keyboard.press("ArrowDown")
+    active = page.locator("#site-search").get_attribute("aria-activedescendant")
+    assert page.locator(f"#{active}").get_attribute("aria-selected") == "true"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/id/person/terje-rod-larsen")
+    assert page.locator("h1").inner_text() == "Terje Rød-Larsen"
+    # without choosing a suggestion, Enter searches
+    page.locator("#site-search").fill("oslo")
+    page.keyboard.press("Escape")
+    page.locator("#site-search").press("Enter")
+    page.wait_for_url("**/search?q=oslo")
+    assert page.locator("h1").inner_text() == "Search" and page.locator(".search-group").count() >= 3
+
+
 def test_trainer_builds_a_three_session_pack_shares_it_and_downloads_bibtex(site, page):
     import bibtexparser
     page.goto(site + "/")
@@ -139,7 +185,8 @@ def test_no_page_breaks_the_content_security_policy(site, page):
                              "e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));")
         console = []
         page.on("console", lambda message: console.append(message.text))
-        for path in ["/", "/cases", "/id/case/oslo-back-channel", "/id/person/yair-hirschfeld", "/queries",
+        for path in ["/", "/cases", "/id/case/oslo-back-channel", "/id/person/yair-hirschfeld", "/queries", "/search?q=oslo",
+                     "/compare?case=oslo-back-channel&case=inter-tajik-dialogue",
                      "/queries/case-timeline?case=oslo-back-channel", "/sparql-editor", "/readings", "/ontology"]:
             response = page.goto(site + path)
             assert response.headers["content-security-policy"].startswith("default-src 'self'")
@@ -154,7 +201,9 @@ def test_no_page_breaks_the_content_security_policy(site, page):
 PHONE_PAGES = ["/", "/cases", "/id/case/oslo-back-channel", "/id/case/inter-tajik-dialogue", "/id/person/yair-hirschfeld",
                "/id/accord/oslo-i-declaration-of-principles", "/id/place/oslo", "/id/source/waage-2005",
                "/id/process/oslo-back-channel", "/id/track/track-2", "/ontology", "/queries",
-               "/queries/bridge-types-before-accords", "/readings", "/sparql-editor"]
+               "/queries/bridge-types-before-accords", "/readings", "/sparql-editor", "/search?q=oslo",
+               "/compare?case=oslo-back-channel&case=inter-tajik-dialogue&case=bougainville-burnham-lincoln-talks",
+               "/readings/print?s=~Week+1"]
 
 
 def test_no_page_scrolls_sideways_on_a_phone(site, page):
@@ -175,6 +224,26 @@ def test_no_page_scrolls_sideways_on_a_phone(site, page):
         phone.close()
 
 
+def test_screenshots_of_every_kind_of_page_at_1400_and_390_px(site, page):
+    """For people reviewing a change: build/screenshots/{width}/{page}.png; each must show a heading."""
+    import re
+    for width in (1400, 390):
+        context = page.context.browser.new_context(viewport={"width": width, "height": 900})
+        try:
+            tab = context.new_page()
+            folder = SHOTS / str(width)
+            folder.mkdir(parents=True, exist_ok=True)
+            for path in PHONE_PAGES:
+                response = tab.goto(site + path)
+                assert response.status == 200, path
+                assert tab.locator("h1").count() == 1, path
+                name = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-")[:80] or "home"
+                tab.screenshot(path=str(folder / f"{name}.png"), full_page=False)
+        finally:
+            context.close()
+    assert len(list((SHOTS / "390").glob("*.png"))) >= len(PHONE_PAGES)
+
+
 def test_the_first_tab_offers_a_skip_link_to_the_content(site, page):
     page.goto(site + "/id/case/oslo-back-channel")
     page.keyboard.press("Tab")
@@ -189,7 +258,9 @@ AXE_PAGES = ["/", "/cases", "/id/case/oslo-back-channel", "/id/person/yair-hirsc
              "/id/accord/oslo-i-declaration-of-principles", "/id/place/oslo", "/id/source/waage-2005",
              "/id/process/oslo-back-channel", "/id/track/track-2", "/ontology", "/queries",
              "/queries/case-timeline", "/queries/meeting-places", "/queries/upstream-of-accord",
-             "/queries/bridge-types-summary", "/readings", "/sparql-editor"]
+             "/queries/bridge-types-summary", "/readings", "/sparql-editor", "/search?q=oslo",
+             "/compare?case=oslo-back-channel&case=inter-tajik-dialogue", "/readings/print?s=~Week+1",
+             "/sparql-editor?query=SELECT+*+WHERE+%7B+%3Fs+%7D"]
 
 
 def test_axe_finds_no_serious_accessibility_violation_on_any_kind_of_page(site, page):

@@ -11,6 +11,13 @@ document.addEventListener("DOMContentLoaded", function () {
     });
     editor.getInputField().setAttribute("aria-label", box.getAttribute("aria-label") || "SPARQL query");
     box.form.addEventListener("submit", function () { editor.save(); });
+    // the line an error names: marked, scrolled to, and the cursor put there (without taking focus)
+    var line = parseInt(box.dataset.errorLine || "0", 10);
+    if (line > 0 && line <= editor.lineCount()) {
+      editor.addLineClass(line - 1, "wrap", "error-line");
+      editor.setCursor({ line: line - 1, ch: Math.max(0, parseInt(box.dataset.errorColumn || "1", 10) - 1) });
+      editor.scrollIntoView({ line: line - 1, ch: 0 }, 40);
+    }
     window.tracktwoEditor = editor;
   }
 });

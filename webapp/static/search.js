@@ -52,7 +52,7 @@ document.addEventListener("DOMContentLoaded", () => {
     if (e.key === "ArrowDown" && items.length) { e.preventDefault(); choose((active + 1) % items.length); }
     else if (e.key === "ArrowUp" && items.length) { e.preventDefault(); choose(active <= 0 ? items.length - 1 : active - 1); }
     else if (e.key === "Enter" && active >= 0) { e.preventDefault(); window.location.href = items[active].hit.href; }
-    else if (e.key === "Escape") show([]);
+    else if (e.key === "Escape" && !list.hidden) { e.preventDefault(); show([]); }  // close; a second Escape clears
   });
   input.addEventListener("blur", () => setTimeout(() => show([]), 150));
 });

@@ -9,6 +9,8 @@ capped, and a client may run only a few queries at once.
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response, current_app, render_template, request
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
@@ -173,6 +175,18 @@ def examples() -> dict[str, str]:
             for name, spec in sorted(pages.items()) if name.startswith("example-")}
 
 
+def error_place(text: str | None, error: str | None) -> dict | None:
+    """The line (and column) an error message names, with that line's text, so the page can mark it."""
+    found = re.search(r"\bline (\d+)(?:, column (\d+))?", error or "")
+    if not found or not text:
+        return None
+    lines = text.replace("\r\n", "\n").split("\n")
+    n = int(found.group(1))
+    if not 1 <= n <= len(lines):
+        return None
+    return {"line": n, "column": int(found.group(2) or 0), "text": lines[n - 1], "before": lines[n - 2] if n > 1 else ""}
+
+
 @bp.get("/sparql-editor")
 def editor():
     """A query box with example queries, results in place, errors in place."""
@@ -187,6 +201,6 @@ def editor():
             result, status, error = None, 400, "this page shows tables: run CONSTRUCT and DESCRIBE through /sparql"
     shown = examples()
     page = render_template("editor.html", text=text or next(iter(shown.values())), result=result, error=error,
-                           examples=shown)
+                           examples=shown, where=error_place(text, error))
     headers = {"Retry-After": RETRY_AFTER} if status in (429, 503) else {}
     return page, status, headers
