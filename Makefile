@@ -11,7 +11,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run dev test fuzz bench build validate java jdk chromium axe clean
+.PHONY: run dev test fuzz bench build validate java jdk chromium virtuoso axe clean
 
 run: $(SERVE) java
 	@echo "make: building the graph (validate, reason, write build/tracktwo.nq) …"
@@ -24,7 +24,7 @@ run: $(SERVE) java
 dev: $(SERVE) java
 	$(VENV)/bin/tracktwo serve --reload --host $(HOST) --port $(PORT)
 
-test: $(STAMP) jdk chromium axe
+test: $(STAMP) jdk chromium virtuoso axe
 	$(PY) -m pytest
 
 # Hostile requests to every route of the web app (tests/test_fuzz.py); none may get a 500.
@@ -82,6 +82,14 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "make: installing Debian's chromium for the browser tests"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# The remote backend is tested on a Virtuoso Open Source server as well as Oxigraph's: Debian's binaries
+# only (virtuoso-t and isql-vt), which the tests start on loopback with a virtuoso.ini of their own;
+# the full virtuoso-opensource package would also install and start a system service.
+virtuoso:
+	@command -v virtuoso-t >/dev/null 2>&1 || { \
+	  echo "make: installing Debian's Virtuoso Open Source binaries for the remote backend's tests"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource-7-bin; }
 
 # axe-core (the npm registry's package, not a download of its own) checks pages for accessibility
 # in the browser tests; it goes under build/, outside the source tree.

@@ -1,24 +1,26 @@
-"""The remote backend: the built dataset published into a real Oxigraph server, then the saved
-queries and the web app run over SPARQLWrapper and give the same answers as the embedded store."""
+"""The remote backend: the built dataset published into a real server of each engine (Oxigraph and
+Virtuoso), then the saved queries and the web app run over the SPARQL protocol and give the same
+answers as the embedded store."""
 
 import urllib.request
 
 import pytest
 from conftest import run_cli
-from servers import oxigraph_server, tracktwo_server
+from servers import ENGINES, sparql_server, tracktwo_server
 from test_queries import NEEDS, REGISTRY, _normalised
 
 from tracktwo.build import dataset_path
 from tracktwo.store import open_repository
 
 
-@pytest.fixture(scope="module")
-def remote(built, tmp_path_factory):
-    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as url:
-        published = run_cli("--root", built.root, "publish", "--endpoint", url + "/store")
+@pytest.fixture(scope="module", params=sorted(ENGINES))
+def remote(request, built, tmp_path_factory):
+    """The query endpoint of a real server of each engine, loaded by `tracktwo publish`."""
+    with sparql_server(request.param, tmp_path_factory.mktemp(request.param)) as (query, store):
+        published = run_cli("--root", built.root, "publish", "--endpoint", store)
         assert published.returncode == 0, published.stderr
         assert "inferred" in published.stdout
-        yield url
+        yield query
 
 
 @pytest.mark.parametrize("name", sorted(REGISTRY.queries))
@@ -26,19 +28,19 @@ def test_saved_queries_agree_on_all_three_backends(built, remote, name):
     params = NEEDS.get(name, {})
     embedded = REGISTRY.get(name).run(open_repository(dataset_path(built)), params).rows
     reference = REGISTRY.get(name).run(open_repository(dataset_path(built), "rdflib"), params).rows
-    far = REGISTRY.get(name).run(open_repository(None, "sparql", remote + "/query"), params).rows
+    far = REGISTRY.get(name).run(open_repository(None, "sparql", remote), params).rows
     assert _normalised(far) == _normalised(embedded) == _normalised(reference)
 
 
 def test_cli_query_on_the_remote_backend(built, remote):
     result = run_cli("--root", built.root, "query", "run", "case-timeline", "--backend", "sparql",
-                     "--param", "case=neemrana-dialogue", "--format", "csv", env={"TRACKTWO_ENDPOINT": remote + "/query"})
+                     "--param", "case=neemrana-dialogue", "--format", "csv", env={"TRACKTWO_ENDPOINT": remote})
     assert result.returncode == 0, result.stderr
     assert "neemrana-first-meeting" in result.stdout
 
 
 def test_the_web_app_runs_on_the_remote_backend(built, remote):
-    with tracktwo_server(built.root, TRACKTWO_BACKEND="sparql", TRACKTWO_ENDPOINT=remote + "/query") as url:
+    with tracktwo_server(built.root, TRACKTWO_BACKEND="sparql", TRACKTWO_ENDPOINT=remote) as url:
         with urllib.request.urlopen(url + "/cases", timeout=30) as response:
             page = response.read().decode()
         assert "Oslo back channel" in page and "Living Room Dialogue" in page

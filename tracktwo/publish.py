@@ -1,8 +1,9 @@
 """Publish the built dataset to a SPARQL 1.1 Graph Store Protocol endpoint, graph by graph.
 
 Each named graph is PUT (replacing what the store held under that name), and the set-union of
-all of them is PUT as the default graph, so that queries without GRAPH see the same data as on
-the embedded store.
+all of them is PUT as the named graph UNION_GRAPH, which the remote backend names as its default
+graph: stores differ in what their own default graph is (Virtuoso's Graph Store has none to PUT
+to, and its queries see every graph it holds as the default), so it is not used.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from rdflib import Dataset, Graph
 
 from .errors import TrackTwoError
+from .store import UNION_GRAPH
 
 
 def _put(url: str, body: bytes, timeout: float) -> None:
@@ -44,6 +46,6 @@ def publish(nquads: Path, store_url: str, timeout: float = 60) -> list[tuple[str
         _put(f"{store_url}?graph={urllib.parse.quote(str(graph.identifier), safe='')}", body, timeout)
         union += graph
         sent.append((str(graph.identifier), len(graph)))
-    _put(f"{store_url}?default", union.serialize(format="nt", encoding="utf-8"), timeout)
-    sent.append(("(default graph: the union)", len(union)))
+    _put(f"{store_url}?graph={urllib.parse.quote(UNION_GRAPH, safe='')}", union.serialize(format="nt", encoding="utf-8"), timeout)
+    sent.append((f"{UNION_GRAPH} (the union: the remote backend's default graph)", len(union)))
     return sent

@@ -12,6 +12,7 @@ which only ever selects among the dataset's own graphs: an unknown graph is empt
 from __future__ import annotations
 
 import ctypes
+import http.client
 import json
 import re
 from abc import ABC, abstractmethod
@@ -23,7 +24,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
 
 from .errors import TrackTwoError
-from .namespaces import bind_prefixes
+from .namespaces import GRAPH, bind_prefixes
 
 LIST_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
 LABELS = ("SELECT ?x ?label WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#label>|"
@@ -156,6 +157,13 @@ def _has_dataset_clause(text: str) -> bool:
         return any(part.get("datasetClause") for part in parseQuery(text)[1:] if hasattr(part, "get"))
     except Exception:  # a syntax error: Oxigraph will say so
         return True
+
+
+@lru_cache(maxsize=1024)
+def _mentions_graph(text: str) -> bool:
+    """Whether the keyword GRAPH is in the query, outside strings, IRIs, comments, variables and
+    prefixed names (a wrong yes costs only time)."""
+    return bool(re.search(r"(?<![\w:?$])GRAPH(?![\w:])", _NOT_KEYWORDS.sub(" ", text), re.IGNORECASE))
 
 
 def _union_is_set(nquads: Path, store: ox.Store) -> bool:
@@ -308,7 +316,15 @@ class RdflibRepository(Repository):
 # --- a remote SPARQL 1.1 endpoint ------------------------------------------------------------
 
 class SparqlRepository(Repository):
-    """Any SPARQL 1.1 endpoint, through SPARQLWrapper, with a request timeout.
+    """Any SPARQL 1.1 endpoint, over kept-alive HTTP connections (tracktwo.remote), with a request
+    timeout.
+
+    Every query names its dataset in the protocol, as any SPARQL 1.1 endpoint understands it: the
+    default graph is the union that `tracktwo publish` stores as UNION_GRAPH, the named graphs are
+    the dataset's own (those under the project's graph namespace). A store's own default graph
+    differs between engines (Virtuoso's is every graph it holds, its system graphs included, and
+    its Graph Store has none to write to), so it is never relied on. A query with its own FROM /
+    FROM NAMED, or a request naming graphs, chooses instead.
 
     The SPARQL protocol has no way to bind a variable, so parameter values are sent as an inline
     VALUES block at the top of the query's WHERE group (see inline_values).
@@ -319,47 +335,61 @@ class SparqlRepository(Repository):
     def __init__(self, endpoint: str, timeout: float = 30):
         if not re.match(r"^https?://", endpoint or ""):
             raise TrackTwoError(f"TRACKTWO_ENDPOINT must be an http(s) URL of a SPARQL endpoint, not {endpoint!r}")
+        from .remote import Transport
         self.endpoint, self.timeout = endpoint, timeout
+        self.transport = Transport(endpoint, max(1, timeout))
+        self._graphs: list[URIRef] | None = None
+        self._dataset_fields: list[tuple[str, str]] | None = None
 
-    def _wrapper(self, text, default_graphs, named_graphs):
-        from SPARQLWrapper import POST, SPARQLWrapper
-        sparql = SPARQLWrapper(self.endpoint)
-        sparql.setMethod(POST)
-        sparql.setTimeout(int(max(1, self.timeout)))
-        sparql.setQuery(text)
-        for g in default_graphs or []:
-            sparql.addParameter("default-graph-uri", str(g))
-        for g in named_graphs or []:
-            sparql.addParameter("named-graph-uri", str(g))
-        return sparql
+    def graph_names(self) -> list[URIRef]:
+        """The dataset's named graphs, asked of the store once (without naming a dataset, so that
+        every graph it holds is seen)."""
+        if self._graphs is None:
+            rows = self._ask(OWN_GRAPHS, "select", []).rows
+            self._graphs = [r["g"] for r in rows]
+        return self._graphs
+
+    def _dataset(self, text, default_graphs, named_graphs) -> list[tuple[str, str]]:
+        if default_graphs is not None or named_graphs is not None:
+            return ([("default-graph-uri", str(g)) for g in default_graphs or []]
+                    + [("named-graph-uri", str(g)) for g in named_graphs or []])
+        if _has_dataset_clause(text):
+            return []
+        # the named graphs only for a query that can look at them (GRAPH): 64 graph names cost the
+        # Oxigraph server 0.7 ms a query, and without GRAPH the answer is the same
+        if not _mentions_graph(text):
+            return [("default-graph-uri", UNION_GRAPH)]
+        if self._dataset_fields is None:
+            self._dataset_fields = [("default-graph-uri", UNION_GRAPH)] + [
+                ("named-graph-uri", str(g)) for g in self.graph_names()]
+        return self._dataset_fields
 
     def query(self, text, bindings=None, default_graphs=None, named_graphs=None, base_iri=None):
-        from SPARQLWrapper import JSON, N3
-        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+        dataset = self._dataset(text, default_graphs, named_graphs)
         if base_iri:
             text = f"BASE <{base_iri}>\n{text}"
         if bindings:
             text = inline_values(text, bindings)
-        sparql = self._wrapper(text, default_graphs, named_graphs)
-        kind = query_kind(text)
+        return self._ask(text, query_kind(text), dataset)
+
+    def _ask(self, text: str, kind: str, dataset: list) -> Result:
+        wanted = "graph" if kind == "graph" else "select"
         try:
-            if kind == "graph":
-                sparql.setReturnFormat(N3)  # asks for Turtle / N-Triples
-                response = sparql.query()
-                body = response.response.read()
-                graph = bind_prefixes(Graph())
-                try:
-                    graph.parse(data=body, format="turtle")
-                except Exception:
-                    raise QueryTimeout("the SPARQL server sent an unreadable graph (its time limit cuts the body short)") from None
-                return Result("graph", graph=graph)
-            sparql.setReturnFormat(JSON)
-            response = sparql.query()
-            body = response.response.read()
-        except SPARQLWrapperException as err:
-            raise QueryFailed("the SPARQL server refused the query", f"{self.endpoint}: {str(err).splitlines()[0]}") from None
-        except (OSError, TimeoutError):
+            status, body = self.transport.post([("query", text), *dataset], wanted)
+        except (OSError, http.client.HTTPException):
+            # (a refused connection too, as SPARQLWrapper's urllib errors were: the server is not there to answer)
             raise QueryTimeout(f"the SPARQL server did not answer within {self.timeout:g} s") from None
+        if status >= 300:
+            first = body.decode("utf-8", "replace").strip().splitlines()[:1]
+            raise QueryFailed("the SPARQL server refused the query",
+                              f"{self.endpoint}: HTTP {status}{': ' + first[0][:300] if first else ''}")
+        if wanted == "graph":
+            graph = bind_prefixes(Graph())
+            try:
+                graph.parse(data=body, format="turtle")
+            except Exception:
+                raise QueryTimeout("the SPARQL server sent an unreadable graph (its time limit cuts the body short)") from None
+            return Result("graph", graph=graph)
         try:
             data = json.loads(body)
         except ValueError:
@@ -367,9 +397,26 @@ class SparqlRepository(Repository):
             raise QueryTimeout("the SPARQL server sent an unreadable result (its time limit cuts the body short)") from None
         if "boolean" in data:
             return Result("ask", boolean=bool(data["boolean"]))
+        if kind == "ask":
+            # Virtuoso 7 answers an ASK in JSON as one row of one integer (1 or 0), not as a boolean
+            values = [v for b in data["results"]["bindings"] for v in b.values()]
+            return Result("ask", boolean=len(values) == 1 and bool(_from_json(values[0]).toPython()))
         variables = data["head"].get("vars", [])
         rows = [{k: _from_json(v) for k, v in b.items()} for b in data["results"]["bindings"]]
         return Result("select", variables, rows)
+
+    def close(self) -> None:
+        self.transport.close()
+
+
+# Where `tracktwo publish` puts the union of the named graphs, which the remote backend names as its
+# default graph; and the dataset's named graphs, found by their namespace (a store may hold others).
+UNION_GRAPH = "https://w3id.org/tracktwo/union"
+OWN_GRAPHS = (f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (STRSTARTS(STR(?g), \"{GRAPH}\")) }} "
+              "ORDER BY ?g")
+
+
+_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 
 
 def _from_json(value: dict):
@@ -380,6 +427,9 @@ def _from_json(value: dict):
         return BNode(value["value"])
     if "xml:lang" in value:
         return Literal(value["value"], lang=value["xml:lang"])
+    if value.get("datatype") == _BOOLEAN:
+        # in canonical form: Virtuoso writes "1" and "0", which are the same values as "true"/"false"
+        return Literal(value["value"] in ("true", "1"))
     if "datatype" in value:
         return Literal(value["value"], datatype=URIRef(value["datatype"]))
     return Literal(value["value"])
