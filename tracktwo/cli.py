@@ -108,11 +108,9 @@ def _dataset(project: Project) -> Dataset:
 def cmd_export(args) -> int:
     project = Project.at(args.root)
     if args.format == "datapackage":  # tables, not RDF: a folder of CSV files
-        from .datapackage import write
-        ontology = Graph()
-        for path in project.ontology:
-            ontology.parse(path, format="turtle")
-        out = write(_repository(project, "oxigraph"), ontology, Path(args.output or "tracktwo-datapackage"))
+        from .datapackage import model, write
+        ontology, shapes = model(project)
+        out = write(_repository(project, "oxigraph"), ontology, Path(args.output or "tracktwo-datapackage"), shapes)
         print(f"wrote {out}/ (datapackage.json, codebook.md and one CSV per table)", file=sys.stderr)
         return 0
     dataset = _dataset(project)

@@ -59,6 +59,8 @@ KEYS = {  # the decorators each kind of query takes
     "saved": {"summary", "description", "tags", "defaults", "enumerate", "view", "encode"},
     "section": {"title", "kinds", "order", "note", "saved", "view", "encode"},
     "page": {"summary", "description", "binds"},
+    # the tables of the data package (tracktwo/tables/): keys and how some columns are written
+    "table": {"summary", "description", "primaryKey", "foreignKeys", "sets", "indicators"},
 }
 PARAM = re.compile(r"\?(_{1,2})([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*)")
 IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
@@ -249,7 +251,7 @@ def _decorators(path: Path, text: str, kind: str = "saved") -> dict:
             continue
         else:
             break
-    first = {"saved": "summary", "page": "summary", "section": "title"}[kind]
+    first = {"saved": "summary", "page": "summary", "table": "summary", "section": "title"}[kind]
     if not lines:
         raise QueryFileError(path, 1, f"no `#+ {first}:` decorator at the top of the file")
     try:
