@@ -94,7 +94,8 @@ def _cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def _rule(r: dict) -> str:
+def rule_text(r: dict) -> str:
+    """One shape's rule for a property, in words."""
     parts = [f"at least {r['min']}" if r["min"] else "", f"at most {r['max']}" if r["max"] else "",
              f"datatype {r['datatype']}" if r["datatype"] else "", f"a {r['class']}" if r["class"] else "",
              f"one of {r['in']}" if r["in"] else "", f"matching `{r['pattern']}`" if r["pattern"] else ""]
@@ -122,7 +123,7 @@ def markdown(book: dict) -> str:
             lines.append(f"- On: {p['domain']}")
         if p["range"]:
             lines.append(f"- Value: {p['range']}")
-        lines += [f"- Rule {_rule(r)}" for r in p["constraints"]]
+        lines += [f"- Rule {rule_text(r)}" for r in p["constraints"]]
         if p["domain"] or p["range"] or p["constraints"]:
             lines.append("")
         if p["values"]:

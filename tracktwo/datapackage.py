@@ -220,14 +220,15 @@ def _csv(table: Table) -> str:
     return out.getvalue()
 
 
-def files(repo: Repository, ontology: Graph, shapes: Graph) -> dict[str, str]:
-    """File name -> text: one CSV per table, datapackage.json and codebook.md."""
+def package(repo: Repository, ontology: Graph, shapes: Graph) -> tuple[dict, dict[str, str]]:
+    """The codebook's content, and file name -> text: one CSV per table, datapackage.json and codebook.md."""
     from .codebook import codebook, markdown  # the codebook describes these tables and the ontology
     tables = build_tables(repo, ontology)
+    book = codebook(tables, ontology, shapes)
     out = {f"{t.name}.csv": _csv(t) for t in tables}
     out["datapackage.json"] = json.dumps(descriptor(tables), indent=2, ensure_ascii=False) + "\n"
-    out["codebook.md"] = markdown(codebook(tables, ontology, shapes))
-    return out
+    out["codebook.md"] = markdown(book)
+    return book, out
 
 
 def model(project) -> tuple[Graph, Graph]:
@@ -242,15 +243,15 @@ def model(project) -> tuple[Graph, Graph]:
 def write(repo: Repository, ontology: Graph, target: Path, shapes: Graph | None = None) -> Path:
     """target/ with one CSV per table, datapackage.json and codebook.md."""
     target.mkdir(parents=True, exist_ok=True)
-    for name, text in files(repo, ontology, shapes if shapes is not None else Graph()).items():
+    for name, text in package(repo, ontology, shapes if shapes is not None else Graph())[1].items():
         (target / name).write_text(text, encoding="utf-8")
     return target
 
 
-def archive(repo: Repository, ontology: Graph, shapes: Graph) -> bytes:
-    """The same files as one zip, in a folder named after the version."""
+def archive(files: dict[str, str]) -> bytes:
+    """The package's files as one zip, in a folder named after the version."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, text in files(repo, ontology, shapes).items():
+        for name, text in sorted(files.items()):
             z.writestr(f"tracktwo-datapackage-{dataset.VERSION}/{name}", text)
     return buffer.getvalue()

@@ -55,7 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
     executor.load()
 
     from . import format, guards, logs, negotiation, security
-    from .views import api, browse, cases, cite, compare, downloads, ontology, queries, readings, resources, search, sparql
+    from .views import api, browse, cases, cite, codebook, compare, downloads, ontology, queries, readings, resources, search, sparql
     logs.register(app)
     format.register(app)
     security.register(app)
@@ -63,6 +63,7 @@ def create_app(config: dict | None = None) -> Flask:
     guards.register(app)
     app.register_blueprint(cases.bp)
     app.register_blueprint(downloads.bp)
+    app.register_blueprint(codebook.bp)
     app.register_blueprint(browse.bp)
     app.register_blueprint(queries.bp)
     app.register_blueprint(resources.bp)

@@ -11,7 +11,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, XSD
 
 from tracktwo import dataset as about
 
-from .. import runner
+from .. import package, runner
 from ..state import state
 
 bp = Blueprint("downloads", __name__)
@@ -40,6 +40,14 @@ def dataset(fmt: str):
             state().downloads[fmt] = body
     response = Response(body, mimetype=media)
     response.headers["Content-Disposition"] = f'attachment; filename="tracktwo-{about.VERSION}.{fmt}"'
+    return response
+
+
+@bp.get("/downloads/tracktwo-datapackage.zip")
+def datapackage():
+    """The CSV tables with datapackage.json and codebook.md, made from the store once per process."""
+    response = Response(package.zipped(), mimetype="application/zip")
+    response.headers["Content-Disposition"] = f'attachment; filename="tracktwo-datapackage-{about.VERSION}.zip"'
     return response
 
 
