@@ -163,3 +163,25 @@ def test_the_readme_case_table_is_what_the_data_say(repo):
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     block = readme.split(START, 1)[1].split(END, 1)[0].strip()
     assert block == case_table(repo), "run: tracktwo case-table --write"
+
+
+ENCYCLOPAEDIA_ONLY = """
+SELECT ?x WHERE {
+  VALUES ?type { t2:Event t2:Participation t2:Bridge t2:Accord }
+  ?x a ?type ; t2:citation/t2:source ?some .
+  # every source it cites is an encyclopaedia (its type, or Wikipedia by address) …
+  FILTER NOT EXISTS {
+    ?x t2:citation/t2:source ?other .
+    FILTER NOT EXISTS { ?other t2:sourceType ?st FILTER (CONTAINS(STR(?st), "encyclop")) }
+    FILTER (!CONTAINS(LCASE(STR(?other)), "wikipedia"))
+  }
+  # … and it does not say, in its own description, that it is uncertain and why
+  FILTER NOT EXISTS { ?x t2:description ?d FILTER (CONTAINS(?d, "UNCERTAIN")) }
+} ORDER BY ?x"""
+
+
+def test_no_statement_rests_on_an_encyclopaedia_alone_unless_marked_uncertain(repo):
+    """Issue 19: an event, participation, bridge or accord cites a scholarly, primary or press
+    source; if only an encyclopaedia could be found, its description says UNCERTAIN and why.
+    (Before the fix this listed 28 statements.)"""
+    assert [str(r["x"]) for r in rows(repo, ENCYCLOPAEDIA_ONLY)] == []
