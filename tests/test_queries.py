@@ -301,13 +301,13 @@ def test_mechanisms_by_the_coded_outcome_with_the_size_of_each_group(repo):
     # living-room-dialogue.ttl: the case is coded "channel kept open" and is a personal dialogue group
     assert any(r["outcome"] == ID("outcome", "channel-sustained") and "Living Room" in str(r["caseNames"]) for r in groups)
     assert not any(r["outcome"] == ID("outcome", "accord-reached") and "Living Room" in str(r["caseNames"]) for r in groups)
-    # the case files code 19 cases "accord reached" (the Inter-Tajik Dialogue among them, with
+    # the case files code 20 cases "accord reached" (the Inter-Tajik Dialogue among them, with
     # "channel kept open" too): Inter-Tajik, Mozambique, East Timor, Clonard, Guatemala, Oslo,
     # Carter/Pyongyang, the Bangsamoro, Sierra Leone, Bougainville, Colombia, Liberia, Nepal,
-    # US-Iran, Helsinki/Aceh, Kenya, El Salvador, Sudan (with "partial agreement") and Peru–Ecuador
-    # (with "channel kept open"); every row of that group says n = 19
+    # US-Iran, Helsinki/Aceh, Kenya, El Salvador, Sudan (with "partial agreement"), Peru–Ecuador
+    # (with "channel kept open") and South Africa's National Peace Accord; every row of that group says n = 20
     reached = [r for r in rows if r["outcome"] == ID("outcome", "accord-reached")]
-    assert reached and {int(r["casesWithOutcome"]) for r in reached} == {19}
+    assert reached and {int(r["casesWithOutcome"]) for r in reached} == {20}
     assert all(int(r["cases"]) <= int(r["casesWithOutcome"]) for r in rows)
 
 
@@ -476,13 +476,15 @@ def test_bridges_into_accords_outside_pax_typology(repo):
     preventive-diplomacy paper (CSCAP) and the JCPOA (US–Iran), each claimed by one bridge graded
     analyst-argument; the Manila declaration and the 2002 DOC (South China Sea) and the 2012
     India–Pakistan visa agreement (chaophraya-dialogue.ttl), each claimed by one bridge graded
-    participant-testimony."""
+    participant-testimony, and the certificates and registered-mail agreements of 1993
+    (koo-wang-sef-arats-talks.ttl), both claimed by one bridge (the working-level drafts) graded
+    participant-testimony: 3 + 2 contributions, 3 + 1 bridges, 3 + 2 accords."""
     rows = {(str(r["stageName"]), str(r["grade"]).rsplit("/", 1)[1]): r
             for r in run(repo, "bridges-by-accord-stage")}
     other = "other (outside PA-X's typology)"
     analyst, participants = rows[(other, "analyst-argument")], rows[(other, "participant-testimony")]
     assert (int(analyst["contributions"]), int(analyst["bridges"]), int(analyst["accords"])) == (4, 4, 4)
-    assert (int(participants["contributions"]), int(participants["bridges"]), int(participants["accords"])) == (3, 3, 3)
+    assert (int(participants["contributions"]), int(participants["bridges"]), int(participants["accords"])) == (5, 4, 5)
 
 
 def test_contributions_carry_their_own_grade_and_derive_contributed_to(repo):

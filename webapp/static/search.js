@@ -52,7 +52,10 @@ document.addEventListener("DOMContentLoaded", () => {
     if (e.key === "ArrowDown" && items.length) { e.preventDefault(); choose((active + 1) % items.length); }
     else if (e.key === "ArrowUp" && items.length) { e.preventDefault(); choose(active <= 0 ? items.length - 1 : active - 1); }
     else if (e.key === "Enter" && active >= 0) { e.preventDefault(); window.location.href = items[active].hit.href; }
-    else if (e.key === "Escape" && !list.hidden) { e.preventDefault(); show([]); }  // close; a second Escape clears
+    else if (e.key === "Escape") {
+      clearTimeout(timer); asked = "";  // a suggestion list still on its way is not shown either
+      if (!list.hidden) { e.preventDefault(); show([]); }  // close it; with nothing open, Escape clears the box
+    }
   });
   input.addEventListener("blur", () => setTimeout(() => show([]), 150));
 });
