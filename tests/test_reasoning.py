@@ -45,6 +45,21 @@ def test_second_run_reuses_the_cached_result(mini_root):
     assert again.cache_hits == again.reasoned_cases == 1
 
 
+def test_a_label_edit_reuses_the_reasoning_and_a_new_link_does_not(tmp_path, mini_root):
+    """The reasoner sees only types and links between named resources: an edited label keeps the
+    cached inferences (issue 20), while a new link between resources is reasoned over again."""
+    root = tmp_path / "root"
+    shutil.copytree(mini_root, root, ignore=shutil.ignore_patterns("build"))
+    case = root / "cases" / "example.ttl"
+    case.write_text(VALID.read_text())
+    assert validate(Project.at(root)).cache_hits == 0
+    case.write_text(case.read_text().replace('"First meeting"@en', '"First meeting, renamed"@en'))
+    assert validate(Project.at(root)).cache_hits == 1
+    case.write_text(case.read_text() + "\ncase:example rdfs:seeAlso <https://example.org/elsewhere> .\n")
+    report = validate(Project.at(root))
+    assert report.ok and report.cache_hits == 0 and report.reasoned_cases == 1
+
+
 def test_missing_java_is_one_clear_line(tmp_path, mini_root):
     root = tmp_path / "root"
     shutil.copytree(mini_root, root, ignore=shutil.ignore_patterns("build"))
