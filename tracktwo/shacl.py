@@ -173,18 +173,25 @@ def _bnode_names(files: list[InputFile]) -> dict | None:
     named by the Turtle parser's counter (then nothing can be matched with an earlier run)."""
     names = {}
     for f in files:
-        ids = set()
-        for triple in f.graph:
-            for term in triple:
-                if isinstance(term, BNode):
-                    m = _PARSED_BNODE.fullmatch(str(term))
-                    if not m:
-                        return None
-                    ids.add(m.group(1))
-        if len(ids) > 1 or any(i in names for i in ids):
+        ids = parse_ids(f.graph)
+        if ids is None or len(ids) > 1 or any(i in names for i in ids):
             return None
         names.update({i: f.name for i in ids})
     return names
+
+
+def parse_ids(graph: Graph) -> set[str] | None:
+    """The parse ids in the names of a graph's blank nodes (one, for a file parsed once), or None when
+    a blank node was named otherwise (a labelled _:x is named at random)."""
+    ids = set()
+    for triple in graph:
+        for term in triple:
+            if isinstance(term, BNode):
+                m = _PARSED_BNODE.fullmatch(str(term))
+                if not m:
+                    return None
+                ids.add(m.group(1))
+    return ids
 
 
 def _canon(term, names: dict) -> str:
@@ -271,7 +278,8 @@ def _changed_patterns(state: dict, files: list[InputFile], names: dict, cache_di
 # --- the cache file ---------------------------------------------------------------------------
 
 def _global_key(shapes_text: str) -> str:
-    return hashlib.sha256("\0".join([SHACL_CACHE_VERSION, pyshacl.__version__, rdflib.__version__,
+    code = Path(__file__).read_text(encoding="utf-8")   # an edit to this module must not reuse older results
+    return hashlib.sha256("\0".join([SHACL_CACHE_VERSION, pyshacl.__version__, rdflib.__version__, code,
                                      shapes_text]).encode()).hexdigest()
 
 

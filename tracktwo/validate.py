@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import hashlib
+import json
+import os
 import re
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from urllib.parse import urljoin
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -289,6 +293,7 @@ class Report:
     gaps: list = field(default_factory=list)  # what valid cases still lack against the standard
     inferred: set = field(default_factory=set, repr=False)
     parsed: list = field(default_factory=list, repr=False)
+    data: Graph | None = field(default=None, repr=False)   # the union of the parsed files, once SHACL ran
 
     @property
     def ok(self) -> bool:
@@ -407,6 +412,28 @@ def check_literals(f: InputFile, locator: Locator) -> list[Problem]:
     return problems
 
 
+# the checks are this module's code: a change to it must not reuse what an older version found
+_CODE_DIGEST = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+
+def cached_literal_problems(f: InputFile, locator: Locator, cache_dir: Path | None) -> list[Problem]:
+    """check_literals, kept per file text: what it finds depends on nothing else."""
+    if cache_dir is None:
+        return check_literals(f, locator)
+    key = hashlib.sha256("\0".join([_CODE_DIGEST, f.path.as_uri(), f.name, f.digest]).encode()).hexdigest()
+    path = cache_dir / f"{key}.json"
+    try:
+        return [Problem(**p) for p in json.loads(path.read_text(encoding="utf-8"))]
+    except (OSError, ValueError, TypeError):
+        pass   # not there yet, or damaged: check again
+    problems = check_literals(f, locator)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps([asdict(p) for p in problems]), encoding="utf-8")
+    tmp.replace(path)
+    return problems
+
+
 _ESCAPE_OUT = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
 
 
@@ -497,7 +524,7 @@ def _validate(project: Project, reason: bool, focus: set[str] | None, cache: boo
     report.problems += [Problem(p.kind, p.name, p.message, p.line) for p in syntax]
     locator = Locator(parsed)
     for f in parsed:
-        report.problems += check_literals(f, locator)
+        report.problems += cached_literal_problems(f, locator, project.build_dir / "cache" / "literals" if cache else None)
     try:
         shapes = project.parse_shapes()
     except TrackTwoError as err:
@@ -510,7 +537,7 @@ def _validate(project: Project, reason: bool, focus: set[str] | None, cache: boo
     ontology_files = [f for f in parsed if f.name.startswith("ontology/")]
     shared_files = [f for f in parsed if f.name.startswith("cases/shared/")]
     case_files = [f for f in parsed if f not in ontology_files and f not in shared_files]
-    data = shacl.data_graph()
+    data = report.data = shacl.data_graph()
     for f in parsed:
         data += f.graph
     cache_dir = project.build_dir / "cache" / "shacl" if cache else None
