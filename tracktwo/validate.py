@@ -517,7 +517,7 @@ def validate(project: Project, reason: bool = True, focus: set[str] | None = Non
 
 def _validate(project: Project, reason: bool, focus: set[str] | None, cache: bool) -> Report:
     report = Report()
-    parsed, syntax = project.parse_all()
+    parsed, syntax = project.parse_all(cache=cache)
     report.files = len(parsed) + len(syntax)
     report.parsed = parsed
     in_focus = lambda name: focus is None or name in focus or not name.startswith("cases/") or name.startswith("cases/shared/")
@@ -544,18 +544,25 @@ def _validate(project: Project, reason: bool, focus: set[str] | None, cache: boo
     violations, warnings, report.shacl_reused = run_shacl(parsed, data, shapes, locator,
                                                           project.shapes.read_text(encoding="utf-8"), cache_dir)
     report.problems += [p for p in violations if in_focus(p.file)]
+    all_case_files = case_files
     case_files = [f for f in case_files if in_focus(f.name)]
     if not report.problems:
         report.gaps = gaps(warnings, {f.name: f.graph for f in case_files})
 
     if reason and not report.problems:
         reasoner = Reasoner(ontology_files, shared_files, project.build_dir / "cache" / "reasoner")
-        try:  # one run over everything; only when that finds an inconsistency, one run per case to place it
-            report.inferred |= reasoner.infer_all(case_files)
-            report.reasoned_cases = len(case_files)
+        if focus is not None and reasoner.known_consistent(all_case_files):
+            # the last build reasoned over every case as they are now linked and found them consistent:
+            # so are the chosen ones (OWL is monotonic), and a check needs no inferences
+            report.reasoned_cases = reasoner.cache_hits = len(case_files)
             per_case = []
-        except Inconsistency:
-            per_case = case_files or [None]
+        else:  # one run over everything; only when that finds an inconsistency, one run per case to place it
+            try:
+                report.inferred |= reasoner.infer_all(case_files)
+                report.reasoned_cases = len(case_files)
+                per_case = []
+            except Inconsistency:
+                per_case = case_files or [None]
         for case in per_case:
             try:
                 report.inferred |= reasoner.infer(case)
