@@ -55,6 +55,9 @@ def test_a_label_edit_reuses_the_reasoning_and_a_new_link_does_not(tmp_path, min
     assert validate(Project.at(root)).cache_hits == 0
     case.write_text(case.read_text().replace('"First meeting"@en', '"First meeting, renamed"@en'))
     assert validate(Project.at(root)).cache_hits == 1
+    shared = root / "cases" / "shared" / "shared.ttl"   # a shared file is data too: keyed by its links
+    shared.write_text(shared.read_text().replace('"Ann Example"@en', '"Ann Example, renamed"@en'))
+    assert validate(Project.at(root)).cache_hits == 1
     case.write_text(case.read_text() + "\ncase:example rdfs:seeAlso <https://example.org/elsewhere> .\n")
     report = validate(Project.at(root))
     assert report.ok and report.cache_hits == 0 and report.reasoned_cases == 1

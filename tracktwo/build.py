@@ -25,7 +25,6 @@ from .errors import TrackTwoError
 from .load import Project
 from .namespaces import INFERRED_GRAPH
 from .reason import REASONER_VERSION
-from .shacl import parse_ids
 from .shortcuts import SHORTCUTS_VERSION, derive_shortcuts
 from .validate import Report, validate
 
@@ -50,6 +49,7 @@ class BuildResult:
     graphs: int
     reasoned_cases: int = 0
     cache_hits: int = 0
+    shacl_reused: int = 0   # input files whose SHACL results came from the cache
 
 
 def input_digest(project: Project) -> str:
@@ -115,7 +115,8 @@ def build(project: Project, force: bool = False) -> BuildResult:
         "files": [f.name for f in report.parsed], "inferred": len(derived),
         "graph_iris": [str(f.graph_iri) for f in report.parsed] + [str(INFERRED_GRAPH)],
     }, indent=2) + "\n"])
-    return BuildResult(False, target, seconds, len(lines), graphs, report.reasoned_cases, report.cache_hits)
+    return BuildResult(False, target, seconds, len(lines), graphs, report.reasoned_cases, report.cache_hits,
+                       len(report.shacl_reused))
 
 
 _PARSED_BNODE = re.compile(r"_:n([0-9a-f]{32})b(\d+)")
@@ -126,9 +127,9 @@ def blank_node_labels(files) -> dict:
     Turtle parser's counter; other files' blank nodes keep the names of this parse."""
     labels = {}
     for f in files:
-        ids = parse_ids(f.graph)
+        ids = f.parse_ids
         if ids and len(ids) == 1:
-            labels[ids.pop()] = "f" + hashlib.sha256(f.name.encode()).hexdigest()[:12]
+            labels[next(iter(ids))] = "f" + hashlib.sha256(f.name.encode()).hexdigest()[:12]
     return labels
 
 
@@ -142,7 +143,7 @@ def graph_lines(triples, graph_iri, labels: dict) -> list[str]:
 def file_lines(f, labels: dict, cache_dir: Path) -> list[str]:
     """graph_lines for one input file, kept in cache_dir by its name and text when its blank nodes
     are relabelled (a file whose blank nodes are named at random is written afresh)."""
-    stable = parse_ids(f.graph) is not None
+    stable = f.parse_ids is not None
     key = hashlib.sha256(f"{NQUADS_VERSION}\0{f.name}\0{f.digest}".encode()).hexdigest()
     path = cache_dir / f"{key}.nq"
     if stable and path.is_file():

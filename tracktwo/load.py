@@ -18,17 +18,19 @@ import re
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph
 import rdflib
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from .errors import TrackTwoError
 from .namespaces import GRAPH, bind_prefixes
 
 SHAPES_FILE = "ontology/shapes.ttl"
+PARSED_BNODE = re.compile(r"n([0-9a-f]{32})b(\d+)")   # rdflib's Turtle parser: n{parse}b{counter}
 
 
 @dataclass
@@ -46,6 +48,21 @@ class InputFile:
     def graph_iri(self) -> URIRef:
         """Named graph of this file in the built dataset: .../graph/cases/oslo-back-channel."""
         return URIRef(GRAPH + self.name.removesuffix(".ttl"))
+
+    @cached_property
+    def parse_ids(self) -> set[str] | None:
+        """The parse ids in the names of the graph's blank nodes (rdflib's Turtle parser names them
+        n{parse}b{counter}, in document order: one parse id for a file), or None when a blank node
+        was named otherwise (a labelled _:x is named at random)."""
+        ids = set()
+        for triple in self.graph:
+            for term in triple:
+                if isinstance(term, BNode):
+                    m = PARSED_BNODE.fullmatch(str(term))
+                    if not m:
+                        return None
+                    ids.add(m.group(1))
+        return ids
 
     @property
     def is_case(self) -> bool:

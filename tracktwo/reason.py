@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 import warnings
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -187,31 +188,54 @@ def explain(view: Graph, schema: Schema) -> tuple[list[str], list[str]]:
     return sorted(set(individuals)), reasons
 
 
+def _union(files: list[InputFile]) -> Graph:
+    graph = Graph()
+    for f in files:
+        graph += f.graph
+    return graph
+
+
+_LINKS: dict[tuple, str] = {}
+
+
 def links_digest(case: InputFile) -> str:
-    """What the reasoning of a case file depends on: its triples between named resources (its types
-    and links). Literals and blank nodes go neither into the reasoner view nor into the closure, so
-    an edited label, date or citation leaves the cached inferences valid."""
-    lines = sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in case.graph
-                   if isinstance(s, URIRef) and isinstance(o, URIRef))
-    return hashlib.sha256("\n".join([case.name, *lines]).encode()).hexdigest()
+    """What the reasoning of a data file (a case, a shared file) depends on: its triples between
+    named resources (its types and links). Literals and blank nodes go neither into the reasoner view
+    nor into the closure, so an edited label, date or citation leaves the cached inferences valid."""
+    key = (case.name, case.digest)
+    if key not in _LINKS:   # asked for more than once a run; bounded by the files there are
+        lines = sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in case.graph
+                       if isinstance(s, URIRef) and isinstance(o, URIRef))
+        _LINKS[key] = hashlib.sha256("\n".join([case.name, *lines]).encode()).hexdigest()
+    return _LINKS[key]
 
 
 class Reasoner:
     """Reasons per case (ontology + shared files + one case file), caching by content hash."""
 
     def __init__(self, ontology_files: list[InputFile], shared_files: list[InputFile], cache_dir: Path | None):
-        self.ontology = Graph()
-        for f in ontology_files:
-            self.ontology += f.graph
-        self.shared = Graph()
-        for f in shared_files:
-            self.shared += f.graph
-        self.schema = Schema(self.ontology)
+        self.ontology_files, self.shared_files = ontology_files, shared_files
+        # the ontology by its text (its axioms use blank nodes: lists of disjoint classes); the shared
+        # files, which are data, by their links, as the cases are
         self.base_digest = hashlib.sha256(
-            (REASONER_VERSION + "".join(f.digest for f in [*ontology_files, *shared_files])).encode()
+            (REASONER_VERSION + "".join(f.digest for f in ontology_files)
+             + "".join(links_digest(f) for f in shared_files)).encode()
         ).hexdigest()
         self.cache_dir = cache_dir
         self.cache_hits = 0
+
+    # built only when HermiT runs: a build whose reasoning is all in the cache needs none of them
+    @cached_property
+    def ontology(self) -> Graph:
+        return _union(self.ontology_files)
+
+    @cached_property
+    def shared(self) -> Graph:
+        return _union(self.shared_files)
+
+    @cached_property
+    def schema(self) -> Schema:
+        return Schema(self.ontology)
 
     def infer(self, case: InputFile | None) -> set[tuple]:
         """Inferences for one case file (or for the shared files alone when case is None)."""

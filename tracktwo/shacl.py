@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import re
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,20 +29,19 @@ from pyshacl.graph_abstraction import RdfLibDataGraph
 from pyshacl.rules import gather_rules
 from pyshacl.target import gather_target_types
 from pyshacl.rdfutil.stringify import stringify_blank_node
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.stores.memory import Memory
 
 from .errors import TrackTwoError
-from .load import SHAPES_FILE, InputFile
+from .load import PARSED_BNODE, SHAPES_FILE, InputFile
 
 # Bump when what is cached, or how it is computed, changes.
 SHACL_CACHE_VERSION = "1"
 _OPTIONS = dict(inference="none", advanced=True, allow_warnings=True, abort_on_first=False, inplace=True)
 COMPLEX_PATH = "(path)"
-_PARSED_BNODE = re.compile(r"n([0-9a-f]{32})b(\d+)")   # rdflib's Turtle parser: n{parse}b{counter}
 
 
 @dataclass(frozen=True)
@@ -173,32 +171,18 @@ def _bnode_names(files: list[InputFile]) -> dict | None:
     named by the Turtle parser's counter (then nothing can be matched with an earlier run)."""
     names = {}
     for f in files:
-        ids = parse_ids(f.graph)
+        ids = f.parse_ids
         if ids is None or len(ids) > 1 or any(i in names for i in ids):
             return None
         names.update({i: f.name for i in ids})
     return names
 
 
-def parse_ids(graph: Graph) -> set[str] | None:
-    """The parse ids in the names of a graph's blank nodes (one, for a file parsed once), or None when
-    a blank node was named otherwise (a labelled _:x is named at random)."""
-    ids = set()
-    for triple in graph:
-        for term in triple:
-            if isinstance(term, BNode):
-                m = _PARSED_BNODE.fullmatch(str(term))
-                if not m:
-                    return None
-                ids.add(m.group(1))
-    return ids
-
-
 def _canon(term, names: dict) -> str:
     if term is None:
         return "*"
     if isinstance(term, BNode):
-        m = _PARSED_BNODE.fullmatch(str(term))
+        m = PARSED_BNODE.fullmatch(str(term))
         return f"_:{names.get(m.group(1), m.group(1)) if m else term}#{m.group(2) if m else ''}"
     return term.n3()
 
@@ -229,7 +213,7 @@ def _stored(r: Result, names: dict) -> Result:
     """Blank nodes as (file, counter), so the same blank node of the next parse can be found."""
     def keep(t):
         if isinstance(t, BNode):
-            m = _PARSED_BNODE.fullmatch(str(t))
+            m = PARSED_BNODE.fullmatch(str(t))
             return ("bnode", names[m.group(1)], m.group(2))
         return t
     return Result(r.warning, keep(r.focus), keep(r.path), keep(r.value), r.message, r.expected_class, r.pattern_paths)

@@ -17,11 +17,11 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SH, SKOS, XSD
+from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from . import shacl
 from .errors import TrackTwoError
-from .load import SHAPES_FILE, InputFile, Project, quiet_rdflib
+from .load import InputFile, Project, quiet_rdflib
 from .namespaces import qname
 from .reason import Inconsistency, Reasoner
 from .standard import Warning, gaps
