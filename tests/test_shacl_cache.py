@@ -153,3 +153,23 @@ def test_an_edit_to_a_shared_record_reaches_the_cases_that_use_it(corpus):
         sources.write_text(before, encoding="utf-8")
     report = same_as_full(corpus)
     assert report.ok and "cases/neemrana-dialogue.ttl" not in report.shacl_reused
+
+
+def test_the_caches_keep_only_the_files_as_they_are(tmp_path, mini_root):
+    """Every save of a file would add entries to build/cache/; a run over every input keeps only what
+    it used, so after edits there is one entry a file, and the next run still reuses them."""
+    from tracktwo.build import build
+    root = tmp_path / "r"
+    shutil.copytree(mini_root, root, ignore=shutil.ignore_patterns("build"))
+    case = root / "cases" / "example.ttl"
+    case.write_text(VALID.read_text())
+    project = Project.at(root)
+    build(project)
+    for n in range(3):
+        case.write_text(case.read_text().replace('"First meeting', f'"First meeting {n}'))
+        build(project)
+    files = len(project.data_paths())
+    cache = root / "build" / "cache"
+    for name in ("parsed", "literals", "shacl/triples", "nquads"):
+        assert len(list((cache / name).iterdir())) == files, name
+    assert build(project, force=True).shacl_reused == files   # and what was kept is what is used

@@ -21,6 +21,7 @@ from rdflib.plugins.serializers.nquads import _nq_row
 from . import __version__
 from .dataset import VERSION as DATASET_VERSION
 from .bounds import BOUNDS_VERSION, PARTICIPATION_BOUNDS_VERSION, derive_bounds, derive_participation_bounds
+from .caches import prune, run_start, used
 from .errors import TrackTwoError
 from .load import Project
 from .namespaces import INFERRED_GRAPH
@@ -71,7 +72,7 @@ def read_manifest(project: Project) -> dict | None:
 
 
 def build(project: Project, force: bool = False) -> BuildResult:
-    started = time.perf_counter()
+    started, since = time.perf_counter(), run_start(project.build_dir / "cache")
     digest = input_digest(project)
     target = dataset_path(project)
     manifest = read_manifest(project)
@@ -102,6 +103,7 @@ def build(project: Project, force: bool = False) -> BuildResult:
         lines.update(file_lines(f, labels, cache_dir))
     lines.update(graph_lines(derived, INFERRED_GRAPH, labels))
     lines = sorted(lines)
+    prune(cache_dir, since)   # the lines of files as they no longer are
     atomic_write(target, (line + "\n" for line in lines))
     graphs = len(report.parsed) + 1
     seconds = time.perf_counter() - started
@@ -147,7 +149,9 @@ def file_lines(f, labels: dict, cache_dir: Path) -> list[str]:
     key = hashlib.sha256(f"{NQUADS_VERSION}\0{f.name}\0{f.digest}".encode()).hexdigest()
     path = cache_dir / f"{key}.nq"
     if stable and path.is_file():
-        return path.read_text(encoding="utf-8").split("\n")[:-1]
+        lines = path.read_text(encoding="utf-8").split("\n")[:-1]
+        used(path)
+        return lines
     lines = graph_lines(f.graph, f.graph_iri, labels)
     if stable:
         atomic_write(path, (line + "\n" for line in lines))

@@ -26,6 +26,7 @@ import rdflib
 from rdflib import BNode, Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
+from .caches import used
 from .errors import TrackTwoError
 from .namespaces import GRAPH, bind_prefixes
 
@@ -185,7 +186,9 @@ def parse_file(path: Path, name: str, cache_dir: Path | None = None) -> InputFil
         key = hashlib.sha256("\0".join([_PARSE_KEY, name, path.as_uri(), text]).encode()).hexdigest()
         cached = cache_dir / f"{key}.pickle"
         try:  # only graphs this code parsed without a problem are stored (the cache is build/'s own)
-            return InputFile(path, name, text, pickle.loads(cached.read_bytes()))
+            graph = pickle.loads(cached.read_bytes())
+            used(cached)
+            return InputFile(path, name, text, graph)
         except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError, ImportError):
             pass
     check_turtle(text, name, path.as_uri())

@@ -35,6 +35,7 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.stores.memory import Memory
 
+from .caches import used
 from .errors import TrackTwoError
 from .load import PARSED_BNODE, SHAPES_FILE, InputFile
 
@@ -283,7 +284,9 @@ def _save(cache_dir: Path, key: str, digests: dict, entries: dict, files: list[I
     (cache_dir / "triples").mkdir(parents=True, exist_ok=True)
     for f in files:
         path = cache_dir / "triples" / f"{f.digest}.pickle"
-        if not path.is_file():
+        if path.is_file():
+            used(path)
+        else:
             _write(path, pickle.dumps(_canonical_triples(f, names)))
     stored = {name: {**e, "lookups": array("Q", sorted(e["lookups"])).tobytes()} for name, e in entries.items()}
     _write(cache_dir / "state.pickle", pickle.dumps({"key": key, "files": digests, "buckets": stored}))

@@ -20,6 +20,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from . import shacl
+from .caches import prune, run_start, used
 from .errors import TrackTwoError
 from .load import InputFile, Project, quiet_rdflib
 from .namespaces import qname
@@ -423,7 +424,9 @@ def cached_literal_problems(f: InputFile, locator: Locator, cache_dir: Path | No
     key = hashlib.sha256("\0".join([_CODE_DIGEST, f.path.as_uri(), f.name, f.digest]).encode()).hexdigest()
     path = cache_dir / f"{key}.json"
     try:
-        return [Problem(**p) for p in json.loads(path.read_text(encoding="utf-8"))]
+        problems = [Problem(**p) for p in json.loads(path.read_text(encoding="utf-8"))]
+        used(path)
+        return problems
     except (OSError, ValueError, TypeError):
         pass   # not there yet, or damaged: check again
     problems = check_literals(f, locator)
@@ -511,8 +514,16 @@ def validate(project: Project, reason: bool = True, focus: set[str] | None = Non
     in the ontology and shared files are reported, and only those cases are reasoned over. With
     `cache`, each file's SHACL results are kept under build/cache/shacl and reused while nothing
     they were computed from changed (the report is the same either way)."""
+    since = run_start(project.build_dir / "cache")
     with quiet_rdflib():  # rdflib logs tracebacks for bad literals wherever they are touched
-        return _validate(project, reason, focus, cache)
+        report = _validate(project, reason, focus, cache)
+    if cache and set(Project.at(project.root).cases) <= set(project.cases):
+        # a run over every input used every entry still worth keeping (SHACL's only when it ran:
+        # the triples it compares with must outlive a save with a syntax error)
+        cache_dir = project.build_dir / "cache"
+        for name in ["parsed", "literals"] + (["shacl/triples"] if report.data is not None else []):
+            prune(cache_dir / name, since)
+    return report
 
 
 def _validate(project: Project, reason: bool, focus: set[str] | None, cache: bool) -> Report:
