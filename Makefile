@@ -11,7 +11,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run dev test fuzz bench build validate java jdk chromium virtuoso axe clean
+.PHONY: run dev test fuzz bench bench-loop build validate java jdk chromium virtuoso axe clean
 
 run: $(SERVE) java
 	@echo "make: building the graph (validate, reason, write build/tracktwo.nq) …"
@@ -42,6 +42,12 @@ bench: $(STAMP) java
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	@command -v wrk >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(PY) benchmarks/bench.py --sizes $(SIZES)
+	$(PY) benchmarks/loop.py
+
+# The contributor's loop alone: build and validate after an edit, against a cold build, on a copy of
+# the real case files (benchmarks/loop.py; results in benchmarks/results/loop-latest.md).
+bench-loop: $(STAMP) java
+	$(PY) benchmarks/loop.py
 
 build: $(SERVE) java
 	$(VENV)/bin/tracktwo build

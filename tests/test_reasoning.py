@@ -45,6 +45,42 @@ def test_second_run_reuses_the_cached_result(mini_root):
     assert again.cache_hits == again.reasoned_cases == 1
 
 
+def test_a_label_edit_reuses_the_reasoning_and_a_new_link_does_not(tmp_path, mini_root):
+    """The reasoner sees only types and links between named resources: an edited label keeps the
+    cached inferences (issue 20), while a new link between resources is reasoned over again."""
+    root = tmp_path / "root"
+    shutil.copytree(mini_root, root, ignore=shutil.ignore_patterns("build"))
+    case = root / "cases" / "example.ttl"
+    case.write_text(VALID.read_text())
+    assert validate(Project.at(root)).cache_hits == 0
+    case.write_text(case.read_text().replace('"First meeting"@en', '"First meeting, renamed"@en'))
+    assert validate(Project.at(root)).cache_hits == 1
+    shared = root / "cases" / "shared" / "shared.ttl"   # a shared file is data too: keyed by its links
+    shared.write_text(shared.read_text().replace('"Ann Example"@en', '"Ann Example, renamed"@en'))
+    assert validate(Project.at(root)).cache_hits == 1
+    case.write_text(case.read_text() + "\ncase:example rdfs:seeAlso <https://example.org/elsewhere> .\n")
+    report = validate(Project.at(root))
+    assert report.ok and report.cache_hits == 0 and report.reasoned_cases == 1
+
+
+def test_checking_one_case_trusts_the_last_full_reasoning_only_while_its_links_hold(tmp_path, mini_root):
+    """`validate cases/x.ttl` after a build: every case as now linked was found consistent together, so
+    the chosen one is (OWL is monotonic) and no reasoner runs; a changed link is reasoned over again."""
+    root = tmp_path / "root"
+    shutil.copytree(mini_root, root, ignore=shutil.ignore_patterns("build"))
+    case = root / "cases" / "example.ttl"
+    case.write_text(VALID.read_text())
+    assert validate(Project.at(root)).ok
+    case.write_text(case.read_text().replace('"First meeting"@en', '"First meeting, renamed"@en'))
+    focus = {"cases/example.ttl"}
+    report = validate(Project.at(root), focus=focus)
+    assert report.ok and report.cache_hits == report.reasoned_cases == 1
+    fixture = FIXTURES / "owl" / "initiative-and-official.ttl"
+    case.write_text(case.read_text() + "\n" + "\n".join(x for x in fixture.read_text().splitlines() if not x.startswith("@prefix")))
+    report = validate(Project.at(root), focus=focus)
+    assert [p.kind for p in report.problems] == ["owl"] and report.cache_hits == 0
+
+
 def test_missing_java_is_one_clear_line(tmp_path, mini_root):
     root = tmp_path / "root"
     shutil.copytree(mini_root, root, ignore=shutil.ignore_patterns("build"))

@@ -59,7 +59,7 @@ def cmd_validate(args) -> int:
         if report.ok:
             reasoned = "" if args.no_reason else f", OWL-consistent ({report.reasoned_cases} case(s) reasoned, {report.cache_hits} from cache)"
             lacking = f"; {len(report.gaps)} gap(s) against the case standard (cases/README.md)" if report.gaps else ""
-            print(f"ok: {report.files} files valid (Turtle, SHACL){reasoned}{lacking}")
+            print(f"ok: {report.files} files valid (Turtle, SHACL: {len(report.shacl_reused)} from cache){reasoned}{lacking}")
         else:
             print(f"{len(report.problems)} problem(s) in {report.files} files", file=sys.stderr)
     return 0 if report.ok else 1
@@ -95,6 +95,7 @@ def cmd_build(args) -> int:
         print(f"up to date: {where} ({result.quads} quads); use --force to rebuild")
     else:
         print(f"built {where}: {result.quads} quads in {result.graphs} graphs, "
+              f"SHACL: {result.shacl_reused} of {result.graphs - 1} files from cache, "
               f"{result.reasoned_cases} case(s) reasoned ({result.cache_hits} from cache), {result.seconds:.1f} s")
     return 0
 

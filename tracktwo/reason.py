@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 import warnings
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -27,7 +28,7 @@ from .load import InputFile
 from .namespaces import ID, qname
 
 # Bump when the reasoner view or the closure changes, so cached results are not reused.
-REASONER_VERSION = "1"
+REASONER_VERSION = "2"
 # Datatypes HermiT accepts; ranges naming any other XSD type are left out of the view.
 OWL2_DATATYPES = {XSD.string, XSD.boolean, XSD.decimal, XSD.integer, XSD.anyURI, XSD.dateTime}
 SCHEMA_PREDICATES = {RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, RDF.first, RDF.rest}
@@ -187,26 +188,58 @@ def explain(view: Graph, schema: Schema) -> tuple[list[str], list[str]]:
     return sorted(set(individuals)), reasons
 
 
+def _union(files: list[InputFile]) -> Graph:
+    graph = Graph()
+    for f in files:
+        graph += f.graph
+    return graph
+
+
+_LINKS: dict[tuple, str] = {}
+
+
+def links_digest(case: InputFile) -> str:
+    """What the reasoning of a data file (a case, a shared file) depends on: its triples between
+    named resources (its types and links). Literals and blank nodes go neither into the reasoner view
+    nor into the closure, so an edited label, date or citation leaves the cached inferences valid."""
+    key = (case.name, case.digest)
+    if key not in _LINKS:   # asked for more than once a run; bounded by the files there are
+        lines = sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in case.graph
+                       if isinstance(s, URIRef) and isinstance(o, URIRef))
+        _LINKS[key] = hashlib.sha256("\n".join([case.name, *lines]).encode()).hexdigest()
+    return _LINKS[key]
+
+
 class Reasoner:
     """Reasons per case (ontology + shared files + one case file), caching by content hash."""
 
     def __init__(self, ontology_files: list[InputFile], shared_files: list[InputFile], cache_dir: Path | None):
-        self.ontology = Graph()
-        for f in ontology_files:
-            self.ontology += f.graph
-        self.shared = Graph()
-        for f in shared_files:
-            self.shared += f.graph
-        self.schema = Schema(self.ontology)
+        self.ontology_files, self.shared_files = ontology_files, shared_files
+        # the ontology by its text (its axioms use blank nodes: lists of disjoint classes); the shared
+        # files, which are data, by their links, as the cases are
         self.base_digest = hashlib.sha256(
-            (REASONER_VERSION + "".join(f.digest for f in [*ontology_files, *shared_files])).encode()
+            (REASONER_VERSION + "".join(f.digest for f in ontology_files)
+             + "".join(links_digest(f) for f in shared_files)).encode()
         ).hexdigest()
         self.cache_dir = cache_dir
         self.cache_hits = 0
 
+    # built only when HermiT runs: a build whose reasoning is all in the cache needs none of them
+    @cached_property
+    def ontology(self) -> Graph:
+        return _union(self.ontology_files)
+
+    @cached_property
+    def shared(self) -> Graph:
+        return _union(self.shared_files)
+
+    @cached_property
+    def schema(self) -> Schema:
+        return Schema(self.ontology)
+
     def infer(self, case: InputFile | None) -> set[tuple]:
         """Inferences for one case file (or for the shared files alone when case is None)."""
-        key = hashlib.sha256((self.base_digest + (case.digest if case else "")).encode()).hexdigest()
+        key = hashlib.sha256((self.base_digest + (links_digest(case) if case else "")).encode()).hexdigest()
         cached = self._read_cache(key)
         if cached is not None:
             self.cache_hits += 1
@@ -223,11 +256,19 @@ class Reasoner:
         self._write_cache(key, result)
         return result
 
+    def known_consistent(self, cases: list[InputFile]) -> bool:
+        """Whether infer_all(cases) is in the cache: then they were found consistent together."""
+        path = self._cache_path(self._all_key(cases))
+        return bool(path and path.is_file())
+
+    def _all_key(self, cases: list[InputFile]) -> str:
+        return hashlib.sha256((self.base_digest + "all" + "".join(links_digest(c) for c in cases)).encode()).hexdigest()
+
     def infer_all(self, cases: list[InputFile]) -> set[tuple]:
         """Inferences for all the case files in one reasoner run (one JVM and one classification
         instead of one per case: on 25 cases about 20 s instead of 350 s). An inconsistency is
         raised as found; the caller reasons per case to tell which file it is in."""
-        key = hashlib.sha256((self.base_digest + "all" + "".join(c.digest for c in cases)).encode()).hexdigest()
+        key = self._all_key(cases)
         cached = self._read_cache(key)
         if cached is not None:
             self.cache_hits += len(cases)

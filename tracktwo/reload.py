@@ -44,8 +44,8 @@ def _build(project: Project) -> bool:
             print(problem, file=sys.stderr)
         print(f"reload: {failed}; still serving the last good build", file=sys.stderr)
         return False
-    print(f"reload: built in {result.seconds:.1f} s ({result.reasoned_cases} case(s) reasoned, "
-          f"{result.cache_hits} from cache)", file=sys.stderr)
+    print(f"reload: built in {result.seconds:.1f} s (SHACL: {result.shacl_reused} files from cache; "
+          f"{result.reasoned_cases} case(s) reasoned, {result.cache_hits} from cache)", file=sys.stderr)
     return True
 
 

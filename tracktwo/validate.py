@@ -8,16 +8,21 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import hashlib
+import json
+import os
 import re
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from urllib.parse import urljoin
 
-from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SH, SKOS, XSD
+from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
+from . import shacl
+from .caches import prune, run_start, used
 from .errors import TrackTwoError
-from .load import SHAPES_FILE, InputFile, Project, quiet_rdflib
+from .load import InputFile, Project, quiet_rdflib
 from .namespaces import qname
 from .reason import Inconsistency, Reasoner
 from .standard import Warning, gaps
@@ -117,6 +122,17 @@ class Locator:
     def __init__(self, files: list[InputFile]):
         self.files = files
         self._tokens: dict[str, list[Token]] = {}
+
+    def file_of(self, node, graph: Graph) -> str | None:
+        """The file find() names for node, without looking for the line."""
+        subject = self._named(node, graph)[0]
+        for f in self.files:
+            if (subject, None, None) in f.graph:
+                return f.name
+        for f in self.files:
+            if (None, None, subject) in f.graph:
+                return f.name
+        return None
 
     def find(self, node, graph: Graph, path=None, value=None) -> tuple[str | None, int | None, str]:
         """(file, line, label) for node; with path (and value), the line of that statement's value."""
@@ -274,9 +290,11 @@ class Report:
     files: int = 0
     reasoned_cases: int = 0
     cache_hits: int = 0
+    shacl_reused: list = field(default_factory=list)   # files whose SHACL results came from the cache
     gaps: list = field(default_factory=list)  # what valid cases still lack against the standard
     inferred: set = field(default_factory=set, repr=False)
     parsed: list = field(default_factory=list, repr=False)
+    data: Graph | None = field(default=None, repr=False)   # the union of the parsed files, once SHACL ran
 
     @property
     def ok(self) -> bool:
@@ -395,6 +413,30 @@ def check_literals(f: InputFile, locator: Locator) -> list[Problem]:
     return problems
 
 
+# the checks are this module's code: a change to it must not reuse what an older version found
+_CODE_DIGEST = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+
+def cached_literal_problems(f: InputFile, locator: Locator, cache_dir: Path | None) -> list[Problem]:
+    """check_literals, kept per file text: what it finds depends on nothing else."""
+    if cache_dir is None:
+        return check_literals(f, locator)
+    key = hashlib.sha256("\0".join([_CODE_DIGEST, f.path.as_uri(), f.name, f.digest]).encode()).hexdigest()
+    path = cache_dir / f"{key}.json"
+    try:
+        problems = [Problem(**p) for p in json.loads(path.read_text(encoding="utf-8"))]
+        used(path)
+        return problems
+    except (OSError, ValueError, TypeError):
+        pass   # not there yet, or damaged: check again
+    problems = check_literals(f, locator)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps([asdict(p) for p in problems]), encoding="utf-8")
+    tmp.replace(path)
+    return problems
+
+
 _ESCAPE_OUT = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
 
 
@@ -411,32 +453,26 @@ def show(term, width: int = 60) -> str:
 
 # --- SHACL -------------------------------------------------------------------------------------
 
-def run_shacl(data: Graph, ontology: Graph, shapes: Graph, locator: Locator) -> tuple[list[Problem], list[Warning]]:
-    """Violations as problems; sh:Warning results (the case standard) as warnings, counted elsewhere."""
-    _, results, _ = shacl_validate(
-        data, shacl_graph=shapes, ont_graph=ontology, inference="none",
-        allow_warnings=True, advanced=True, abort_on_first=False,
-    )
-    if not isinstance(results, Graph):  # pyshacl reports a broken shapes graph this way
-        raise TrackTwoError(f"{SHAPES_FILE}: the shapes cannot be used: {results}")
+def run_shacl(files: list[InputFile], data: Graph, shapes: Graph, locator: Locator,
+              shapes_text: str = "", cache_dir=None) -> tuple[list[Problem], list[Warning], list[str]]:
+    """Violations as problems; sh:Warning results (the case standard) as warnings, counted elsewhere;
+    and the files whose results came from the cache (tracktwo/shacl.py)."""
+    results, reused = shacl.run(files, data, shapes, shapes_text, cache_dir)
     problems, warnings = [], []
-    for result in results.subjects(RDF.type, SH.ValidationResult):
-        focus = results.value(result, SH.focusNode)
-        path = results.value(result, SH.resultPath)
-        message = _tidy(str(results.value(result, SH.resultMessage) or "violates a shape"))
-        if results.value(result, SH.resultSeverity) == SH.Warning:
-            warnings.append(Warning(locator.find(focus, data)[0], focus, message))
+    for r in results:
+        focus, path, value = r.focus, r.path, r.value
+        message = _tidy(r.message)
+        if r.warning:
+            warnings.append(Warning(locator.file_of(focus, data), focus, message))
             continue
-        value = results.value(result, SH.value)
         if value == focus:
             value = None
         if path is None and value is None:
             # a node shape's sh:or / sh:not failed: quote the value its patterns test (a date not on the 1st)
-            paths = _pattern_paths(shapes, results.value(result, SH.sourceShape))
-            values = [v for p in paths for v in data.objects(focus, p)]
-            if len(paths) == 1 and len(values) == 1:
-                path, value = paths[0], values[0]
-        unknown = _unknown_concept(value, results.value(result, SH.sourceShape), shapes, data)
+            values = [v for p in r.pattern_paths for v in data.objects(focus, p)]
+            if len(r.pattern_paths) == 1 and len(values) == 1:
+                path, value = r.pattern_paths[0], values[0]
+        unknown = _unknown_concept(value, r.expected_class, data)
         if unknown:
             message = unknown
         elif value is not None and not isinstance(value, BNode):
@@ -446,15 +482,16 @@ def run_shacl(data: Graph, ontology: Graph, shapes: Graph, locator: Locator) -> 
         path = path if isinstance(path, URIRef) else None
         file, line, node = locator.find(focus, data, path, value)
         problems.append(Problem("shacl", file or "(unknown file)", message, line, node, qname(path) if path else None))
-    return sorted(problems, key=lambda p: (p.file, p.line or 0, p.node or "", p.message)), warnings
+    # results come in no fixed order: sort, so a report (and the gaps counted from it) reads the same every run
+    warnings.sort(key=lambda w: (w.file or "", str(w.focus), w.message))
+    return sorted(problems, key=lambda p: (p.file, p.line or 0, p.node or "", p.message)), warnings, reused
 
 
-def _unknown_concept(value, shape, shapes: Graph, data: Graph) -> str | None:
+def _unknown_concept(value, expected, data: Graph) -> str | None:
     """For a value that should be a concept of some kind (role:…, eventtype:…) but is not defined
     anywhere: say so, with the closest allowed values, instead of "needs a role" when it has one."""
-    if not isinstance(value, URIRef) or shape is None or (value, None, None) in data:
+    if not isinstance(value, URIRef) or (value, None, None) in data:
         return None
-    expected = shapes.value(shape, SH["class"])
     if expected is None or (expected, RDFS.subClassOf, SKOS.Concept) not in data:
         return None
     allowed = sorted(qname(c) for c in data.subjects(RDF.type, expected))
@@ -472,43 +509,33 @@ def _tidy(message: str) -> str:
     return re.sub(r"<?(https?://[^\s>,)\"]+)>?", short, message)
 
 
-def _pattern_paths(shapes: Graph, shape) -> list:
-    """The paths that sh:pattern constraints test anywhere inside a shape (through sh:or, sh:not …)."""
-    paths, seen, todo = [], set(), [shape] if shape is not None else []
-    while todo:
-        node = todo.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        if (node, SH.pattern, None) in shapes:
-            path = shapes.value(node, SH.path)
-            if isinstance(path, URIRef) and path not in paths:
-                paths.append(path)
-        for predicate in (SH["or"], SH["and"], SH.xone):
-            for head in shapes.objects(node, predicate):
-                todo.extend(shapes.items(head))
-        for predicate in (SH["not"], SH.property, SH.node):
-            todo.extend(shapes.objects(node, predicate))
-    return paths
-
-
-def validate(project: Project, reason: bool = True, focus: set[str] | None = None) -> Report:
+def validate(project: Project, reason: bool = True, focus: set[str] | None = None, cache: bool = True) -> Report:
     """Check every input file. With `focus` (file names), only the problems found in those files and
-    in the ontology and shared files are reported, and only those cases are reasoned over."""
+    in the ontology and shared files are reported, and only those cases are reasoned over. With
+    `cache`, each file's SHACL results are kept under build/cache/shacl and reused while nothing
+    they were computed from changed (the report is the same either way)."""
+    since = run_start(project.build_dir / "cache")
     with quiet_rdflib():  # rdflib logs tracebacks for bad literals wherever they are touched
-        return _validate(project, reason, focus)
+        report = _validate(project, reason, focus, cache)
+    if cache and set(Project.at(project.root).cases) <= set(project.cases):
+        # a run over every input used every entry still worth keeping (SHACL's only when it ran:
+        # the triples it compares with must outlive a save with a syntax error)
+        cache_dir = project.build_dir / "cache"
+        for name in ["parsed", "literals"] + (["shacl/triples"] if report.data is not None else []):
+            prune(cache_dir / name, since)
+    return report
 
 
-def _validate(project: Project, reason: bool, focus: set[str] | None) -> Report:
+def _validate(project: Project, reason: bool, focus: set[str] | None, cache: bool) -> Report:
     report = Report()
-    parsed, syntax = project.parse_all()
+    parsed, syntax = project.parse_all(cache=cache)
     report.files = len(parsed) + len(syntax)
     report.parsed = parsed
     in_focus = lambda name: focus is None or name in focus or not name.startswith("cases/") or name.startswith("cases/shared/")
     report.problems += [Problem(p.kind, p.name, p.message, p.line) for p in syntax]
     locator = Locator(parsed)
     for f in parsed:
-        report.problems += check_literals(f, locator)
+        report.problems += cached_literal_problems(f, locator, project.build_dir / "cache" / "literals" if cache else None)
     try:
         shapes = project.parse_shapes()
     except TrackTwoError as err:
@@ -521,25 +548,32 @@ def _validate(project: Project, reason: bool, focus: set[str] | None) -> Report:
     ontology_files = [f for f in parsed if f.name.startswith("ontology/")]
     shared_files = [f for f in parsed if f.name.startswith("cases/shared/")]
     case_files = [f for f in parsed if f not in ontology_files and f not in shared_files]
-    data, ontology = Graph(), Graph()
+    data = report.data = shacl.data_graph()
     for f in parsed:
         data += f.graph
-    for f in ontology_files:
-        ontology += f.graph
-    violations, warnings = run_shacl(data, ontology, shapes, locator)
+    cache_dir = project.build_dir / "cache" / "shacl" if cache else None
+    violations, warnings, report.shacl_reused = run_shacl(parsed, data, shapes, locator,
+                                                          project.shapes.read_text(encoding="utf-8"), cache_dir)
     report.problems += [p for p in violations if in_focus(p.file)]
+    all_case_files = case_files
     case_files = [f for f in case_files if in_focus(f.name)]
     if not report.problems:
         report.gaps = gaps(warnings, {f.name: f.graph for f in case_files})
 
     if reason and not report.problems:
         reasoner = Reasoner(ontology_files, shared_files, project.build_dir / "cache" / "reasoner")
-        try:  # one run over everything; only when that finds an inconsistency, one run per case to place it
-            report.inferred |= reasoner.infer_all(case_files)
-            report.reasoned_cases = len(case_files)
+        if focus is not None and reasoner.known_consistent(all_case_files):
+            # the last build reasoned over every case as they are now linked and found them consistent:
+            # so are the chosen ones (OWL is monotonic), and a check needs no inferences
+            report.reasoned_cases = reasoner.cache_hits = len(case_files)
             per_case = []
-        except Inconsistency:
-            per_case = case_files or [None]
+        else:  # one run over everything; only when that finds an inconsistency, one run per case to place it
+            try:
+                report.inferred |= reasoner.infer_all(case_files)
+                report.reasoned_cases = len(case_files)
+                per_case = []
+            except Inconsistency:
+                per_case = case_files or [None]
         for case in per_case:
             try:
                 report.inferred |= reasoner.infer(case)
