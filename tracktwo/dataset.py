@@ -8,7 +8,7 @@ cases or properties, the patch part for corrections.
 
 from __future__ import annotations
 
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 RELEASED = "2026-12-07"
 TITLE = "tracktwo: a knowledge graph of track two diplomacy"
 IRI = "https://w3id.org/tracktwo/dataset"
