@@ -518,3 +518,15 @@ def test_bridge_types_summary_group_worked_out_by_hand(repo):
     [group] = [r for r in rows if str(r["bridgeType"]) == "joint proposal or memorandum"
                and r["grade"] == ID("evidence", "primary-documents")]
     assert [int(group[k]) for k in ("pairs", "bridges", "cases", "leastMonths", "mostMonths")] == [1, 1, 1, 6, 6]
+
+
+def test_third_party_kinds_counts_business_as_the_case_files_say(repo):
+    """Worked out from the files: three organisations are typed track:multitrack-3 (Track Three:
+    Business) in cases/shared/organizations.ttl. Consolidated Gold Fields is funder and host of
+    process:mells-park-talks (an initiative, covered only by mells-park-talks.ttl); the Consultative
+    Business Movement convenes process:sa-church-business-peace-initiative (covered only by
+    south-africa-national-peace-accord.ttl); the South African Chamber of Business has no
+    participation. So one organisation in one case for each of funder, host and convener."""
+    rows = [r for r in run(repo, "third-party-kinds") if str(r["typeName"]) == "Track Three: Business"]
+    found = {str(r["role"]).rsplit("/", 1)[1]: (int(r["organizations"]), int(r["cases"])) for r in rows}
+    assert found == {"funder": (1, 1), "host": (1, 1), "convener": (1, 1)}
