@@ -50,6 +50,13 @@ def test_two_cases_side_by_side(client):
     assert bougainville["Outcome"].startswith("accord reached")
 
 
+def test_a_case_with_an_open_ended_process_says_so(client):
+    # oslo-back-channel.ttl: the Madrid–Washington talks start on 30 October 1991 and record no end;
+    # of the processes that do, the official negotiations end last, on 13 September 1993
+    page = client.get("/compare?case=oslo-back-channel&case=dakar-meeting").get_data(as_text=True)
+    assert row(page, "Span")[0] == "30 October 1991 – 13 September 1993 or later (a process has no end date)"
+
+
 def test_short_names_prefixed_names_and_iris_are_the_same_case(client):
     pages = [client.get(f"/compare?case={c}&case=oslo-back-channel").get_data(as_text=True)
              for c in (BOUGAINVILLE, f"case:{BOUGAINVILLE}", f"https://w3id.org/tracktwo/id/case/{BOUGAINVILLE}")]
