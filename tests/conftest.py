@@ -85,3 +85,10 @@ def app_with(built):
     yield make
     for app in made:
         app.extensions["tracktwo"].close()
+
+
+@pytest.fixture(scope="module")
+def client(built):
+    """Flask's test client over the built dataset (test modules that need other settings define their own)."""
+    with app_on(built) as app:
+        yield app.test_client()

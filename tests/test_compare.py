@@ -4,15 +4,8 @@ are worked out by hand from cases/bougainville-burnham-lincoln-talks.ttl."""
 import re
 
 import pytest
-from conftest import app_on
 
 BOUGAINVILLE = "bougainville-burnham-lincoln-talks"
-
-
-@pytest.fixture(scope="module")
-def client(built):
-    with app_on(built) as app:
-        yield app.test_client()
 
 
 def row(page: str, heading: str) -> list[str]:

@@ -5,13 +5,6 @@ import re
 from urllib.parse import quote
 
 import pytest
-from conftest import app_on
-
-
-@pytest.fixture(scope="module")
-def client(built):
-    with app_on(built) as app:
-        yield app.test_client()
 
 
 def test_a_syntax_error_shows_the_faulty_line_with_a_caret(client):

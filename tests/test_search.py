@@ -4,15 +4,8 @@ accents, grouped by kind, best matches first; the autocomplete's JSON; hostile t
 import json
 
 import pytest
-from conftest import app_on
 
 from webapp.search import fold
-
-
-@pytest.fixture(scope="module")
-def client(built):
-    with app_on(built) as app:
-        yield app.test_client()
 
 
 def suggestions(client, q):
