@@ -55,6 +55,34 @@ def built(repo_copy) -> Project:
     return project
 
 
+@pytest.fixture(scope="session")
+def embedded_repo(built):
+    """The built dataset in the embedded Oxigraph store, opened once a session (tests only read it)."""
+    from tracktwo.store import open_repository
+    return open_repository(dataset_path(built))
+
+
+@pytest.fixture(scope="session")
+def rdflib_repo(built):
+    """The built dataset in rdflib, the reference engine; parsing it takes seconds, so once a session."""
+    from tracktwo.store import open_repository
+    return open_repository(dataset_path(built), "rdflib")
+
+
+@pytest.fixture(scope="session")
+def saved_answers(embedded_repo, rdflib_repo):
+    """A saved query's rows on the embedded store or on rdflib, worked out once a session: the
+    engine comparisons (rdflib with Oxigraph, each remote engine with both) all use the same ones."""
+    from saved import NEEDS, REGISTRY
+    repos, memo = {"oxigraph": embedded_repo, "rdflib": rdflib_repo}, {}
+
+    def answers(name: str, engine: str) -> list[dict]:
+        if (name, engine) not in memo:
+            memo[name, engine] = REGISTRY.get(name).run(repos[engine], NEEDS.get(name, {})).rows
+        return memo[name, engine]
+    return answers
+
+
 def run_cli(*args, env=None, cwd=None, stdin=None, timeout=600):
     """Run the real tracktwo command line in a subprocess."""
     return subprocess.run([sys.executable, "-m", "tracktwo.cli", *map(str, args)], capture_output=True, text=True,

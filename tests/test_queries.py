@@ -1,27 +1,21 @@
 """Saved queries: loading, parameters, injection, and the answers worked out from the case files."""
 
-from decimal import Decimal
-
 import pytest
 from conftest import FIXTURES, REPO, run_cli
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from tracktwo.build import dataset_path
 from tracktwo.errors import TrackTwoError
 from tracktwo.namespaces import PREFIXES, sparql_prologue
+from saved import NEEDS, REGISTRY, normalised
 from tracktwo.queries import ParameterError, QueryFileError, Registry, load_query
-from tracktwo.store import open_repository
 
-REGISTRY = Registry(REPO / "queries")
 ID = lambda kind, slug: URIRef(PREFIXES[kind] + slug)
-# Parameters the queries need to return rows on the seed cases (the others have defaults or are optional).
-NEEDS = {"find-by-name": {"text": "saunders"}}
 
 
 @pytest.fixture(scope="module")
-def repo(built):
-    return open_repository(dataset_path(built))
+def repo(embedded_repo):
+    return embedded_repo
 
 
 def run(repo, name, **params):
@@ -40,22 +34,9 @@ def test_every_query_runs_and_returns_rows(repo, name):
     assert run(repo, name, **NEEDS.get(name, {}))
 
 
-def _normalised(rows):
-    """Rows as comparable tuples; GROUP_CONCAT order is engine-specific, so its parts are sorted."""
-    def cell(v):
-        if isinstance(v, Literal) and isinstance(v.toPython(), (int, Decimal)) and not isinstance(v.toPython(), bool):
-            # numbers compare by value: engines differ in decimal lexical forms and integer/decimal typing
-            return format(Decimal(v.toPython()).normalize(), "f")
-        text = str(v)
-        return ", ".join(sorted(text.split(", "))) if isinstance(v, Literal) and ", " in text else text
-    return sorted(tuple(sorted((k, cell(v)) for k, v in row.items())) for row in rows)
-
-
 @pytest.mark.parametrize("name", sorted(REGISTRY.queries))
-def test_same_answers_on_oxigraph_and_rdflib(built, repo, name):
-    reference = open_repository(dataset_path(built), "rdflib")
-    params = NEEDS.get(name, {})
-    assert _normalised(run(repo, name, **params)) == _normalised(run(reference, name, **params))
+def test_same_answers_on_oxigraph_and_rdflib(saved_answers, name):
+    assert normalised(saved_answers(name, "oxigraph")) == normalised(saved_answers(name, "rdflib"))
 
 
 # --- answers worked out by hand from the case files --------------------------------------------
