@@ -24,8 +24,11 @@ run: $(SERVE) java
 dev: $(SERVE) java
 	$(VENV)/bin/tracktwo serve --reload --host $(HOST) --port $(PORT)
 
+# The tests run in TEST_WORKERS processes (pytest-xdist), a test file to a process at a time, sharing
+# one built copy of the data; TEST_WORKERS=0 runs them in this process alone.
+TEST_WORKERS ?= 2
 test: $(STAMP) jdk chromium virtuoso axe
-	$(PY) -m pytest
+	$(PY) -m pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 
 # Hostile requests to every route of the web app (tests/test_fuzz.py); none may get a 500.
 # `make test` sends 1,000; this sends FUZZ_EXAMPLES (the same ones every run; FUZZ_SEED=n for others)

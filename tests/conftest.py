@@ -39,20 +39,21 @@ def mini_root(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def repo_copy(tmp_path_factory) -> Path:
-    """A copy of the repository's data, so tests can build without touching the checkout's build/."""
-    root = tmp_path_factory.mktemp("repo")
-    shutil.copytree(REPO / "ontology", root / "ontology")
-    shutil.copytree(REPO / "cases", root / "cases")
-    shutil.copytree(REPO / "queries", root / "queries")
-    return root
-
-
-@pytest.fixture(scope="session")
-def built(repo_copy) -> Project:
-    project = Project.at(repo_copy)
-    build(project)
-    return project
+def built(tmp_path_factory) -> Project:
+    """A copy of the repository's data, built once for the whole run (tests only read it). Under
+    pytest-xdist the workers share one copy: the first to get the lock builds it, the others wait."""
+    from filelock import FileLock
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent   # the run's directory, above each worker's own
+    root = base / "built-repo"
+    with FileLock(str(base / "built-repo.lock")):
+        if not (root / "build" / "manifest.json").is_file():
+            shutil.rmtree(root, ignore_errors=True)
+            for part in ("ontology", "cases", "queries"):
+                shutil.copytree(REPO / part, root / part)
+            build(Project.at(root))
+    return Project.at(root)
 
 
 @pytest.fixture(scope="session")

@@ -78,8 +78,11 @@ class Catalogue:
     """Every reading with its source as a CSL-JSON item, read from the store once."""
 
     def __init__(self, repo):
+        # Sorted here, not only by ORDER BY: Virtuoso orders long literals by their first 20
+        # characters alone ("Morozzo della Rocca, …" came out in load order), and every backend
+        # must give the same page.
         self.readings: dict[str, Reading] = {}
-        for row in repo.select(CATALOGUE):
+        for row in sorted(repo.select(CATALOGUE), key=lambda row: (str(row["label"]), str(row["reading"]))):
             r = Reading(slug(row["reading"]), str(row["reading"]), str(row["label"]), str(row["source"]),
                         str(row["level"]), slug(row.get("kind") or ""), str(row.get("kindLabel") or ""),
                         str(row["note"]), str(row.get("pages") or ""),
@@ -87,9 +90,10 @@ class Catalogue:
                         sorted(slug(c) for c in str(row.get("cases") or "").split()))
             self.readings[r.slug] = r
         self.items = csl_items(repo)
-        self.topics = [(qname(r["topic"]), str(r["label"])) for r in repo.select(TOPICS)]
-        self.cases = [(slug(r["case"]), str(r["label"])) for r in repo.select(CASES)]
-        self.kinds = [(slug(r["kind"]), str(r["label"])) for r in repo.select(KINDS)]
+        by_label = lambda pairs: sorted(pairs, key=lambda pair: (pair[1], pair[0]))
+        self.topics = by_label((qname(r["topic"]), str(r["label"])) for r in repo.select(TOPICS))
+        self.cases = by_label((slug(r["case"]), str(r["label"])) for r in repo.select(CASES))
+        self.kinds = by_label((slug(r["kind"]), str(r["label"])) for r in repo.select(KINDS))
         self._citations: dict = {}
         self.by_short: dict[str, str] = {}
         for r in self.readings:
