@@ -22,7 +22,7 @@ READING = "saunders-1999"  # a reading in cases/shared/readings.ttl
 @pytest.fixture(scope="module")
 def app(built):
     # one trusted proxy, as behind a reverse proxy: its X-Forwarded-* headers are read
-    with app_on(built, TRACKTWO_QUERY_TIMEOUT=2, TRACKTWO_PROXIES=1) as app:
+    with app_on(built, TRACKTWO_PROXIES=1) as app:   # the default time limit: every saved query must answer
         yield app
 
 

@@ -34,7 +34,8 @@ PLACEHOLDER = {"string": "oslo", "integer": 1990, "number": 1.5, "boolean": "tru
 RESULT_TYPES = {"application/sparql-results+json", "application/sparql-results+xml", "text/csv",
                 "text/tab-separated-values", "text/turtle", "application/n-triples", "application/ld+json",
                 "application/rdf+xml"}
-MAX_BODY, TIMEOUT = 20000, 3
+# the time limit leaves the slowest saved query (track crossers, about 1 s alone) room on a loaded machine
+MAX_BODY, TIMEOUT = 20000, 8
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 CONSTRUCT = "CONSTRUCT WHERE { ?a <https://w3id.org/tracktwo/ontology#signedOn> ?d }"
 
