@@ -63,6 +63,13 @@ def test_the_catalogue_has_sixty_readings_with_level_kind_and_note(catalogue, gr
     assert len({c for r in catalogue.readings.values() for c in r.cases}) >= 10
 
 
+def test_every_case_is_served_by_at_least_one_reading(catalogue, built):
+    """Trainers assemble a pack per case (the README says every case has a reading)."""
+    served = {c for r in catalogue.readings.values() for c in r.cases}
+    cases = {p.stem for p in (built.root / "cases").glob("*.ttl")}
+    assert cases <= served, sorted(cases - served)
+
+
 def test_filters_agree_with_the_graph(catalogue, graph):
     serving = {str(r).rsplit("/", 1)[-1] for r in graph.subjects(T2.servesCase, URIRef("https://w3id.org/tracktwo/id/case/oslo-back-channel"))}
     assert {r.slug for r in catalogue.filter(case="oslo-back-channel")} == serving and serving
