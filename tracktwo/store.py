@@ -255,6 +255,18 @@ class OxigraphRepository(Repository):
         return self._labels
 
 
+class OxigraphDiskRepository(OxigraphRepository):
+    """Oxigraph on disk, read-only (tracktwo.diskstore): the same engine and answers, slower over
+    the whole corpus, with the data in the page cache that every process opening it shares."""
+
+    name = "oxigraph-disk"
+
+    def __init__(self, nquads: Path):
+        from . import diskstore
+        folder, self.union = diskstore.ensure(Path(nquads), lambda store: _union_is_set(nquads, store))
+        self.store = diskstore.open_read_only(folder)
+
+
 # --- rdflib (reference) ---------------------------------------------------------------------
 
 class RdflibRepository(Repository):
@@ -500,7 +512,8 @@ def where_group_opens(text: str) -> int | None:
     return None
 
 
-BACKENDS = {"oxigraph": OxigraphRepository, "rdflib": RdflibRepository, "sparql": SparqlRepository}
+BACKENDS = {"oxigraph": OxigraphRepository, "oxigraph-disk": OxigraphDiskRepository, "rdflib": RdflibRepository,
+            "sparql": SparqlRepository}
 
 
 def open_repository(nquads: Path | None, backend: str = "oxigraph", endpoint: str | None = None,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from flask import Flask, render_template
@@ -44,11 +45,14 @@ def create_app(config: dict | None = None) -> Flask:
     # The executor next: it forks a process for the query workers before the app opens its store
     # (forking after would make the app's reads slower), and that process opens its own copy once
     # the app's is open: the app is ready after one load, not two side by side
-    executor = Executor(spec, app.config["TRACKTWO_QUERY_TIMEOUT"], app.config["TRACKTWO_RESULT_CAP"],
+    embedded = spec.backend in ("oxigraph", "oxigraph-disk")
+    worker_spec = replace(spec, backend=app.config["TRACKTWO_QUERY_BACKEND"]) \
+        if embedded and app.config["TRACKTWO_QUERY_BACKEND"] else spec
+    executor = Executor(worker_spec, app.config["TRACKTWO_QUERY_TIMEOUT"], app.config["TRACKTWO_RESULT_CAP"],
                         app.config["TRACKTWO_WORKERS"], load_now=False, queue_wait=app.config["TRACKTWO_QUEUE_WAIT"],
                         per_client=app.config["TRACKTWO_CLIENT_QUERIES"])
     repo = open_repository(Path(spec.dataset), spec.backend, spec.endpoint, spec.timeout)
-    if spec.backend == "oxigraph":
+    if embedded:
         repo.labels()  # the label index, built now rather than on the first request of each worker
         release_free_memory()
     install(app, AppState(repo, executor, catalogue, repo.graph_names()))

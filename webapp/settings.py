@@ -79,7 +79,10 @@ class Setting:
 
 SETTINGS = (
     Setting("TRACKTWO_DATASET", str, "build/tracktwo.nq", "the built dataset (N-Quads)"),
-    Setting("TRACKTWO_BACKEND", str, "oxigraph", "the store backend", choices=("oxigraph", "rdflib", "sparql")),
+    Setting("TRACKTWO_BACKEND", str, "oxigraph", "the store backend", choices=("oxigraph", "oxigraph-disk", "rdflib", "sparql")),
+    Setting("TRACKTWO_QUERY_BACKEND", str, None, "the store of the `/sparql` query workers, when it is to differ from "
+            "the app's: `oxigraph-disk` keeps one on-disk copy in the page cache for all of them instead of one in "
+            "memory each (the app's is `oxigraph`)", choices=("oxigraph", "oxigraph-disk")),
     Setting("TRACKTWO_ENDPOINT", str, None, "the remote SPARQL query endpoint, for the `sparql` backend"),
     Setting("TRACKTWO_ENDPOINT_TIMEOUT", float, 30.0, "seconds the `sparql` backend waits for its endpoint's answer",
             minimum=0.5, maximum=3600),

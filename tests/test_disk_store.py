@@ -1,0 +1,103 @@
+"""The on-disk read-only Oxigraph store (tracktwo.diskstore, backend `oxigraph-disk`): the same
+answers as the in-memory store, made once per build and shared, and used by the `/sparql` workers
+when TRACKTWO_QUERY_BACKEND says so."""
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO
+from tracktwo.build import dataset_path
+from saved import NEEDS, REGISTRY, normalised
+from tracktwo.errors import TrackTwoError
+from tracktwo.store import open_repository
+
+
+@pytest.fixture()
+def dataset_copy(built, tmp_path):
+    """The built dataset and its manifest in a folder of the test's own (the store goes beside it)."""
+    source = dataset_path(built)
+    for name in (source.name, "manifest.json"):
+        shutil.copy2(source.parent / name, tmp_path / name)
+    return tmp_path / source.name
+
+
+def stores(dataset):
+    return sorted(p.name for p in dataset.parent.glob(f"{dataset.stem}.oxigraph-*"))
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY.queries))
+def test_saved_queries_answer_the_same_on_disk(name, dataset_copy, saved_answers):
+    disk = open_repository(dataset_copy, "oxigraph-disk")
+    assert disk.union is True  # the build found no triple in two graphs: the union view is used
+    rows = REGISTRY.get(name).run(disk, NEEDS.get(name, {})).rows
+    expected = saved_answers(name, "oxigraph")
+    # the same rows, in the same order (GROUP_CONCAT's order follows the storage, so parts are sorted)
+    assert [normalised([row]) for row in rows] == [normalised([row]) for row in expected]
+
+
+def test_the_store_is_made_once_a_build_and_remade_for_a_new_one(dataset_copy):
+    open_repository(dataset_copy, "oxigraph-disk")
+    first = stores(dataset_copy)
+    assert len(first) == 1
+    folder = dataset_copy.parent / first[0]
+    made = (folder / "tracktwo-store.json").stat().st_mtime_ns
+    open_repository(dataset_copy, "oxigraph-disk")  # the same build: the same folder, not made again
+    assert stores(dataset_copy) == first and (folder / "tracktwo-store.json").stat().st_mtime_ns == made
+    with open(dataset_copy, "a") as f:  # a new build (one more quad): a new folder, the old one gone
+        f.write('<urn:x:s> <urn:x:p> "new" <https://w3id.org/tracktwo/graph/extra> .\n')
+    repo = open_repository(dataset_copy, "oxigraph-disk")
+    assert len(stores(dataset_copy)) == 1 and stores(dataset_copy) != first
+    assert repo.query('ASK { <urn:x:s> <urn:x:p> "new" }').boolean is True
+
+
+def test_processes_starting_together_make_it_once(dataset_copy):
+    script = ("import sys; from pathlib import Path; from tracktwo.store import open_repository; "
+              "r = open_repository(Path(sys.argv[1]), 'oxigraph-disk'); "
+              "print(r.query('SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }').rows[0]['n'])")
+    runs = [subprocess.Popen([sys.executable, "-c", script, str(dataset_copy)], cwd=REPO, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert all(run.returncode == 0 for run in runs), outputs
+    counts = {out.strip() for out, _ in outputs}
+    assert len(counts) == 1 and int(counts.pop()) > 1000
+    assert len(stores(dataset_copy)) == 1
+
+
+# The app runs in a process of its own: its query processes are forked from it, and a process that
+# has opened an on-disk store (the tests above) cannot be forked safely (RocksDB's threads), which
+# is why the app forks its workers' zygote before it opens any store.
+APP_QUERY = """
+import json, sys
+from webapp import create_app
+app = create_app({"TRACKTWO_DATASET": sys.argv[1], "TRACKTWO_QUERY_BACKEND": sys.argv[2], "TESTING": True})
+query = "SELECT ?case WHERE { ?case a <https://w3id.org/tracktwo/ontology#Case> } ORDER BY ?case"
+response = app.test_client().get("/sparql", query_string={"query": query},
+                                 headers={"Accept": "application/sparql-results+json"})
+print(json.dumps([response.status_code, [b["case"]["value"] for b in response.get_json()["results"]["bindings"]]]))
+app.extensions["tracktwo"].close()
+"""
+
+
+def test_sparql_workers_use_the_disk_store_when_asked(dataset_copy):
+    answers = {}
+    for setting in ("oxigraph", "oxigraph-disk"):
+        run = subprocess.run([sys.executable, "-c", APP_QUERY, str(dataset_copy), setting], cwd=REPO,
+                             capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stderr[-2000:]
+        status, answers[setting] = json.loads(run.stdout.strip().splitlines()[-1])
+        assert status == 200
+        # only the workers asked for it made the on-disk copy; the app itself stays in memory
+        assert bool(stores(dataset_copy)) == (setting == "oxigraph-disk")
+    assert len(answers["oxigraph"]) >= 60 and answers["oxigraph-disk"] == answers["oxigraph"]
+
+
+def test_a_broken_dataset_is_named(tmp_path):
+    dataset = tmp_path / "tracktwo.nq"
+    dataset.write_text("<urn:x:s> <urn:x:p> not a term .\n")
+    with pytest.raises(TrackTwoError, match="tracktwo.nq: cannot make the on-disk store"):
+        open_repository(dataset, "oxigraph-disk")
+    assert not stores(dataset)  # nothing half-made is left to be opened later
