@@ -82,3 +82,16 @@ def test_stats_counts_and_lists_uncited_statements(built):
 def test_commands_that_need_a_build_say_so(tmp_path, mini_root):
     result = run_cli("--root", mini_root, "sparql", "ASK { ?s ?p ?o }")
     assert result.returncode == 1 and "run `tracktwo build` first" in result.stderr
+
+
+def test_case_table_write_without_a_readme_says_so_in_one_line(built, tmp_path):
+    # the built copy holds ontology/, cases/ and queries/ but no README.md (a contributor's scratch copy)
+    result = run_cli("--root", built.root, "case-table", "--write")
+    assert result.returncode == 1, result.stdout
+    assert "no README.md to write the case table into" in result.stderr and "Traceback" not in result.stderr
+    from tracktwo.casetable import replace_in
+    from tracktwo.errors import TrackTwoError
+    readme = tmp_path / "README.md"
+    readme.write_text("# A README without the markers\n", encoding="utf-8")
+    with pytest.raises(TrackTwoError, match="case-table markers are missing"):
+        replace_in(readme, "| case |")

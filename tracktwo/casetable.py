@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .errors import TrackTwoError
 from .namespaces import sparql_prologue
 from .store import Repository
 
@@ -44,11 +45,13 @@ def case_table(repo: Repository) -> str:
 
 def replace_in(readme: Path, table: str) -> bool:
     """Put the table between the markers; True when the file changed."""
+    if not readme.is_file():
+        raise TrackTwoError(f"{readme}: no README.md to write the case table into (run it in a checkout, or give --root)")
     text = readme.read_text(encoding="utf-8")
     head, sep, rest = text.partition(START)
     _, sep2, tail = rest.partition(END)
     if not sep or not sep2:
-        raise ValueError(f"{readme}: the case-table markers are missing")
+        raise TrackTwoError(f"{readme}: the case-table markers are missing: put the lines {START} and {END} where the table goes")
     new = f"{head}{START}\n{table}\n{END}{tail}"
     if new != text:
         readme.write_text(new, encoding="utf-8")

@@ -495,10 +495,19 @@ def _unknown_concept(value, expected, data: Graph) -> str | None:
     if expected is None or (expected, RDFS.subClassOf, SKOS.Concept) not in data:
         return None
     allowed = sorted(qname(c) for c in data.subjects(RDF.type, expected))
-    closest = difflib.get_close_matches(qname(value), allowed, n=3, cutoff=0.8)
+    closest = _closest(qname(value), allowed)
     kind = str(data.value(expected, RDFS.label) or qname(expected)).lower()
     hint = f"did you mean {' or '.join(closest)}? " if closest else ""
     return f"{qname(value)} is not a known {kind}: {hint}(allowed: {', '.join(allowed)}; see docs/vocabulary.md)"
+
+
+def _closest(written: str, allowed: list[str]) -> list[str]:
+    """Up to three allowed names nearest to the written one: those it is the start of, or that are
+    the start of it (sourcetype:news for sourcetype:news-article), else the most alike. Compared
+    whole, the shared prefix made sourcetype:thesis look nearer than the value meant."""
+    local = written.partition(":")[2]
+    cut = [a for a in allowed if local and (a.partition(":")[2].startswith(local) or local.startswith(a.partition(":")[2]))]
+    return cut[:3] or difflib.get_close_matches(written, allowed, n=3, cutoff=0.8)
 
 
 def _tidy(message: str) -> str:
