@@ -16,13 +16,22 @@ from tracktwo.errors import TrackTwoError
 from tracktwo.store import open_repository
 
 
-@pytest.fixture()
-def dataset_copy(built, tmp_path):
+def copy_dataset(built, folder):
     """The built dataset and its manifest in a folder of the test's own (the store goes beside it)."""
     source = dataset_path(built)
     for name in (source.name, "manifest.json"):
-        shutil.copy2(source.parent / name, tmp_path / name)
-    return tmp_path / source.name
+        shutil.copy2(source.parent / name, folder / name)
+    return folder / source.name
+
+
+@pytest.fixture()
+def dataset_copy(built, tmp_path):
+    return copy_dataset(built, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def disk_repo(built, tmp_path_factory):
+    return open_repository(copy_dataset(built, tmp_path_factory.mktemp("disk")), "oxigraph-disk")
 
 
 def stores(dataset):
@@ -30,10 +39,9 @@ def stores(dataset):
 
 
 @pytest.mark.parametrize("name", sorted(REGISTRY.queries))
-def test_saved_queries_answer_the_same_on_disk(name, dataset_copy, saved_answers):
-    disk = open_repository(dataset_copy, "oxigraph-disk")
-    assert disk.union is True  # the build found no triple in two graphs: the union view is used
-    rows = REGISTRY.get(name).run(disk, NEEDS.get(name, {})).rows
+def test_saved_queries_answer_the_same_on_disk(name, disk_repo, saved_answers):
+    assert disk_repo.union is True  # the build found no triple in two graphs: the union view is used
+    rows = REGISTRY.get(name).run(disk_repo, NEEDS.get(name, {})).rows
     expected = saved_answers(name, "oxigraph")
     # the same rows, in the same order (GROUP_CONCAT's order follows the storage, so parts are sorted)
     assert [normalised([row]) for row in rows] == [normalised([row]) for row in expected]
