@@ -109,7 +109,22 @@ def markdown(rows: list[dict]) -> list[str]:
     return lines
 
 
+def save(rows: list[dict], corpus: Path) -> Path:
+    """benchmarks/results/memory-STAMP.{json,md} (and memory-latest.md)."""
+    results = ROOT / "benchmarks" / "results"
+    results.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M")
+    (results / f"memory-{stamp}.json").write_text(json.dumps({"corpus": str(corpus), "rows": rows}, indent=2))
+    text = "\n".join([f"# Start-up and memory by where the stores live, {time.strftime('%Y-%m-%d %H:%M')}", "",
+                      f"Corpus: {corpus.name}; gunicorn, 2 workers × 4 threads; {os.cpu_count()} cores.", ""]
+                     + markdown(rows)) + "\n"
+    (results / f"memory-{stamp}.md").write_text(text)
+    (results / "memory-latest.md").write_text(text)
+    return results / f"memory-{stamp}.md"
+
+
 if __name__ == "__main__":
-    rows = measure(Path(sys.argv[1]))
+    corpus = Path(sys.argv[1])
+    rows = measure(corpus)
     print(json.dumps(rows, indent=2))
-    print("\n".join(markdown(rows)))
+    print(save(rows, corpus).read_text())
