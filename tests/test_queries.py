@@ -421,6 +421,7 @@ def test_cli_bad_parameter_exits_non_zero(built):
     ("bad-view.rq", "view 'pie'", 2),
     ("map-without-coordinates.rq", "a map view needs the column(s) for lat, long", 3),
     ("bar-from-missing-column.rq", "draws value from ?n, which the query does not project", 3),
+    ("web-unknown-parameter.rq", "`web` is a path on this site with the query's parameters in braces", 2),
 ])
 def test_broken_query_files_are_reported_with_file_and_line(fixture, words, line):
     with pytest.raises(QueryFileError) as err:
@@ -431,7 +432,7 @@ def test_broken_query_files_are_reported_with_file_and_line(fixture, words, line
 
 def test_a_registry_with_broken_files_refuses_to_pretend(tmp_path):
     registry = Registry(FIXTURES / "queries")
-    assert len(registry.errors) == 6
+    assert len(registry.errors) == 7
     with pytest.raises(TrackTwoError, match="broken query files"):
         registry.check()
 

@@ -75,3 +75,16 @@ def test_every_page_has_the_search_box(client):
     for path in ("/", "/cases", "/id/case/oslo-back-channel", "/readings"):
         page = client.get(path).get_data(as_text=True)
         assert 'role="search"' in page and 'id="site-search"' in page and '<label for="site-search"' in page
+
+
+def test_the_find_by_name_page_is_the_site_search(client):
+    # queries/find-by-name.rq says `#+ web: /search?q={text}`: its page is the search, answered from
+    # the index in milliseconds; a download still runs the SPARQL (a substring of any label)
+    response = client.get("/queries/find-by-name", query_string={"text": "Rød-Larsen"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/search?q=R%C3%B8d-Larsen"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert '<a href="/id/person/terje-rod-larsen">Terje Rød-Larsen</a>' in page
+    download = client.get("/queries/find-by-name", query_string={"text": "Rød-Larsen", "format": "csv"})
+    assert download.status_code == 200 and "https://w3id.org/tracktwo/id/person/terje-rod-larsen" in download.get_data(as_text=True)
+    assert client.get("/queries/find-by-name").status_code == 400  # the text is still required

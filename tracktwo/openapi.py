@@ -157,6 +157,12 @@ def _saved_query_operation(q: QuerySpec, operation: str) -> dict:
                     "schema": TEXT}},
                 "content": content,
             },
+            **({"303": {
+                "description": f"Without `format`, the question's web page: {q.web} with the parameters filled "
+                               "in (the Location header); `format` downloads the query's own answer.",
+                "headers": {"Location": {"description": "The web page", "schema": TEXT}},
+                "content": {"text/html": {"schema": TEXT}},
+            }} if q.web else {}),
             "400": {
                 "description": "A missing required parameter, a value of the wrong type or outside the allowed "
                                "values (the message names the parameter), a `format` other than "
@@ -165,6 +171,7 @@ def _saved_query_operation(q: QuerySpec, operation: str) -> dict:
                 "content": {"text/html": {"schema": TEXT}},
             },
         },
+        **({"x-web-page": q.web} if q.web else {}),
         "x-saved-query": q.name,
         "x-view": q.view,
         "x-sparql-query": q.text,

@@ -12,6 +12,7 @@ Three kinds, one format:
       #+ defaults: [{role: role:convener}]
       #+ enumerate: [{role: [role:convener, role:funder]}]
       #+ view: table
+      #+ web: /search?q={text}      (optional: the web page that answers this question, parameters filled in)
 
   Parameters follow grlc's convention: ``?_name_type`` is required, ``?__name_type`` optional;
   the type suffix is one of iri, integer, decimal, date, boolean, string (string if omitted).
@@ -31,8 +32,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import string
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote_plus
 
 import yaml
 from pyparsing import ParseException
@@ -56,7 +59,7 @@ CHANNELS = {
     "graph": ({"source", "target"}, {"edge"}),           # two resources and what links them
 }
 KEYS = {  # the decorators each kind of query takes
-    "saved": {"summary", "description", "tags", "defaults", "enumerate", "view", "encode"},
+    "saved": {"summary", "description", "tags", "defaults", "enumerate", "view", "encode", "web"},
     "section": {"title", "kinds", "order", "note", "saved", "view", "encode"},
     "page": {"summary", "description", "binds"},
     # the tables of the data package (tracktwo/tables/): keys and how some columns are written
@@ -159,6 +162,14 @@ class QuerySpec:
     saved: str | None = None                 # a section that runs a saved query
     binds: list[str] = field(default_factory=list)   # the variables a page or section sets
     variables: list[str] = field(default_factory=list)  # what it projects (SELECT)
+    web: str | None = None                   # a saved query's web page elsewhere: "/search?q={text}"
+
+    def web_page(self, values: dict[str, str]) -> str | None:
+        """The address of the web page that answers this question for these (valid) values, or None
+        when the query's own page does: `#+ web: /search?q={text}` with each {name} filled in."""
+        if not self.web:
+            return None
+        return self.web.format(**{p.name: quote_plus(str(values.get(p.name, p.default) or "")) for p in self.params})
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -361,10 +372,17 @@ def load_query(path: Path, kind: str = "saved") -> QuerySpec:
                 _CONVERT[p.type](v, p.name)
         except (ParameterError, ValueError) as err:
             raise QueryFileError(path, None, f"bad default or enumerated value: {err}") from None
+    web = data.get("web")
+    if web is not None:
+        fields = [f for _, f, _, _ in string.Formatter().parse(str(web)) if f is not None]
+        if not str(web).startswith("/") or any(f not in params for f in fields):
+            raise QueryFileError(path, _line_of(text, "#+ web", comments=True),
+                                 "`web` is a path on this site with the query's parameters in braces, e.g. "
+                                 f"/search?q={{text}} (its parameters: {', '.join(params) or 'none'})")
     tags = data.get("tags") or []
     return QuerySpec(path.stem, path, text, str(data["summary"]).strip(), str(data.get("description") or "").strip(),
                      [str(t) for t in (tags if isinstance(tags, list) else [tags])], view, list(params.values()),
-                     encode=encode, variables=projected)
+                     encode=encode, variables=projected, web=str(web) if web is not None else None)
 
 
 def _encoding(path: Path, text: str, data: dict, view: str, projected: list[str]) -> dict:

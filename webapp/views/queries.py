@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, redirect, render_template, request
 
 from tracktwo.errors import TrackTwoError
 from tracktwo.namespaces import PREFIXES
@@ -80,6 +80,14 @@ def query(name: str):
     error, result = None, None
     fmt = request.args.get("format")
     status = 200
+    if q.web and not fmt and values:
+        # a question with a page of its own elsewhere (find-by-name: the site search, answered from an
+        # index in milliseconds where the SPARQL reads every label); downloads still run the query
+        try:
+            q.bind(values)
+            return redirect(q.web_page(values), 303)
+        except ParameterError:
+            pass  # the query's own page says what is wrong
     try:
         # in a worker, with the time limit; a download labels every row, a page only the rows it shows
         result = runner.saved(q, values, slice(None) if fmt else requested_rows())
