@@ -501,3 +501,40 @@ def test_cases_index_counts_beside_filters_and_a_compact_view(client):
     assert "2 cases" in filtered and re.search(r">Central Asia \(2\)</option>", filtered)
     compact = client.get("/cases?view=compact").get_data(as_text=True)
     assert 'class="summary"' not in compact and 'class="summary"' in page
+
+
+def test_a_long_section_shows_its_first_rows_and_links_to_the_whole_list(app_with, tmp_path):
+    # The concept sections end with LIMIT 101 and `#+ more:`: at most 100 rows, and a link to the cases
+    # index when there are more. Track 2 has 63 processes in the real data, so a copy of the section
+    # with LIMIT 4 stands in: it shows three, undated processes first, by label (cases/*.ttl: these four
+    # track-2 processes have no start date; ordered by label, the SPLM/A church attempts come first)
+    from tracktwo.queries import load_query
+    from webapp.state import state
+    text = (REPO / "webapp" / "sections" / "concept-processes.rq").read_text().replace("LIMIT 101", "LIMIT 4")
+    (tmp_path / "concept-processes.rq").write_text(text)
+    app = app_with(TRACKTWO_PAGE_CACHE_MB=0)
+    short = load_query(tmp_path / "concept-processes.rq", kind="section")
+    assert (short.shows, short.more) == (3, "/cases?{kind}={r}")
+    state(app).catalogue.sections["track"] = [short]
+    client = app.test_client()
+    rows = section(client.get("/id/track/track-2").get_data(as_text=True), "concept-processes")
+    shown = re.findall(r'<td><a href="/id/process/([^"]+)"', rows)
+    assert shown == ["sudan-church-mediation-splm-leaders", "dartmouth-regional-conflicts-task-force",
+                     "dartmouth-karabakh-dialogue"]
+    more = re.search(r'Only the first 3 are shown: <a href="([^"]+)">browse every case with it</a>', rows).group(1)
+    assert html.unescape(more) == "/cases?track=https%3A%2F%2Fw3id.org%2Ftracktwo%2Fid%2Ftrack%2Ftrack-2"
+    cases = client.get(html.unescape(more)).get_data(as_text=True)
+    assert "/id/case/pugwash" in cases  # the cases index, filtered by the track
+    # a track with few processes shows them all, and no link
+    state(app).catalogue.sections["track"] = [load_query(REPO / "webapp" / "sections" / "concept-processes.rq", "section")]
+    assert "Only the first" not in client.get("/id/track/track-2").get_data(as_text=True)
+
+
+def test_a_long_section_without_a_limit_is_refused(tmp_path):
+    from tracktwo.queries import QueryFileError, load_query
+    bad = tmp_path / "long.rq"
+    bad.write_text("#+ title: Everything\n#+ kinds: [track]\n#+ more: /cases?{kind}={r}\n\n"
+                   "SELECT ?s WHERE { ?s ?p ?r } ORDER BY ?s\n")
+    with pytest.raises(QueryFileError) as err:
+        load_query(bad, kind="section")
+    assert "ends its query with LIMIT N" in str(err.value) and err.value.line == 3

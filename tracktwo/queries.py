@@ -18,7 +18,10 @@ Three kinds, one format:
   the type suffix is one of iri, integer, decimal, date, boolean, string (string if omitted).
 - **section** (`webapp/sections/*.rq`): a panel of a resource page, with ``#+ title:``,
   ``#+ kinds: [person, …]``, ``#+ order:``, ``#+ note:``, and either a SELECT in which ``?r`` is the
-  resource or ``#+ saved: NAME`` (a saved query with one IRI parameter, set to the resource).
+  resource or ``#+ saved: NAME`` (a saved query with one IRI parameter, set to the resource). A
+  section that can be long (a concept thousands of processes use) ends its query with ``LIMIT N``
+  and names where the whole list is, ``#+ more: /cases?{kind}={r}``: it shows N - 1 rows, and the
+  link when the Nth came back.
 - **page** (`webapp/queries/*.rq`): a query a page runs, with ``#+ summary:`` and
   ``#+ binds: [case]`` naming the variables the page sets.
 
@@ -60,7 +63,7 @@ CHANNELS = {
 }
 KEYS = {  # the decorators each kind of query takes
     "saved": {"summary", "description", "tags", "defaults", "enumerate", "view", "encode", "web"},
-    "section": {"title", "kinds", "order", "note", "saved", "view", "encode"},
+    "section": {"title", "kinds", "order", "note", "saved", "view", "encode", "more"},
     "page": {"summary", "description", "binds"},
     # the tables of the data package (tracktwo/tables/): keys and how some columns are written
     "table": {"summary", "description", "primaryKey", "foreignKeys", "sets", "indicators"},
@@ -163,6 +166,8 @@ class QuerySpec:
     binds: list[str] = field(default_factory=list)   # the variables a page or section sets
     variables: list[str] = field(default_factory=list)  # what it projects (SELECT)
     web: str | None = None                   # a saved query's web page elsewhere: "/search?q={text}"
+    more: str | None = None                  # a section's complete list elsewhere: "/cases?{kind}={r}"
+    shows: int | None = None                 # the rows a section with `more` shows (its LIMIT less one)
 
     def web_page(self, values: dict[str, str]) -> str | None:
         """The address of the web page that answers this question for these (valid) values, or None
@@ -435,7 +440,24 @@ def _section(path: Path, text: str, data: dict) -> QuerySpec:
             raise QueryFileError(path, _line_of(text, "#+ view", comments=True),
                                  f"view {spec.view!r} is not one of {', '.join(VIEWS)}")
         spec.encode = _encoding(path, text, data, spec.view, spec.variables)
+        if data.get("more") is not None:
+            spec.more, spec.shows = _more(path, text, data["more"], algebra)
     return spec
+
+
+def _more(path: Path, text: str, more, algebra) -> tuple[str, int]:
+    """A long section's link to its whole list and how many rows it shows: its LIMIT less one (the
+    last row only says that there are more)."""
+    line = _line_of(text, "#+ more", comments=True)
+    fields = [f for _, f, _, _ in string.Formatter().parse(str(more)) if f is not None]
+    if not str(more).startswith("/") or any(f not in ("r", "kind") for f in fields):
+        raise QueryFileError(path, line, "`more` is a path on this site, with {r} for the resource and {kind} for "
+                                         "its kind, e.g. /cases?{kind}={r}")
+    limit = algebra.p.get("length") if algebra.p.name == "Slice" else None
+    if not limit or limit < 2 or algebra.p.get("start"):
+        raise QueryFileError(path, line, "a section with `more` ends its query with LIMIT N (N > 1, no OFFSET): "
+                                         "it shows N - 1 rows, and the link when the Nth comes back")
+    return str(more), int(limit) - 1
 
 
 def _line_of(text: str, needle: str, comments: bool = False) -> int | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flask import abort, current_app, make_response, render_template
 from rdflib import URIRef
@@ -59,8 +59,8 @@ def saved(spec: QuerySpec, values: dict, labelled: slice = slice(None)) -> Resul
     return spec.present(state().repo, out, labelled)
 
 
-def section(spec: QuerySpec, iri: URIRef) -> Result | None:
-    """A page section's rows for this resource (with labels), or None when it has none."""
+def section(spec: QuerySpec, iri: URIRef, kind: str = "") -> Result | None:
+    """A page section's rows for this resource of this kind (with labels), or None when it has none."""
     if spec.saved:
         query = state().catalogue.get(spec.saved)
         param = next(p for p in query.params if p.type == "iri")
@@ -76,6 +76,10 @@ def section(spec: QuerySpec, iri: URIRef) -> Result | None:
     else:
         out = state().repo.query(spec.text, {"r": iri})
         _cap(out)
+        if spec.shows is not None and len(out.rows) > spec.shows:
+            # a long section shows its first rows and links to the whole list (see `#+ more:`)
+            out.rows = out.rows[:spec.shows]
+            out.more = spec.more.format(r=quote(str(iri), safe=""), kind=kind)
         out = with_labels(state().repo, out)
         out.variables = [v for v in out.variables if v != "r"]
         if spec.view != "table" and out.rows:

@@ -62,7 +62,7 @@ def resource(kind: str, slug: str):
     return render_template("resource.html", iri=iri, kind=kind, label=label, outgoing=outgoing,
                            incoming=incoming, cited=runner.rows("resource-citations", r=iri),
                            sections=[(s, rows) for s in state().catalogue.sections.get(kind, [])
-                                     if (rows := runner.section(s, iri))],
+                                     if (rows := runner.section(s, iri, kind))],
                            citations=citations(iri) if kind == "source" else {},
                            json_ld=(data := json_ld(iri, kind)), description=(data or {}).get("description"),
                            citation=cite.text(str(label) if label else qname(iri), str(iri)))
