@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import bisect
 import re
+import sys
 import unicodedata
+from array import array
 from dataclasses import dataclass
 
 from tracktwo.namespaces import ID, T2
@@ -72,16 +74,27 @@ class SearchIndex:
             seen.add((iri, text))
             self.entries.append((" " + fold(text) + " ", text, iri, kind))
         self.shown = {iri: str(shown.get(iri, text)) for _, text, iri, _ in self.entries}
-        # every folded label in one string, so that finding a word is one scan in C, not a loop in Python
-        self.text = "\n".join(e[0] for e in self.entries)
-        self.starts = [0]
-        for e in self.entries[:-1]:
-            self.starts.append(self.starts[-1] + len(e[0]) + 1)
+        # every word of every folded label, sorted, with the entry it is in: the entries in which some
+        # word starts with a prefix are one range of it, found by bisection, and its length says which
+        # word of a query is the rarest. (A scan of all the labels for the word took 3 ms at 10,000
+        # synthetic cases even when nothing matched, and 25 ms for a word in thousands of labels.)
+        pairs = sorted((sys.intern(word), i) for i, e in enumerate(self.entries) for word in set(e[0].split()))
+        self.words = [w for w, _ in pairs]
+        self.owners = array("I", (i for _, i in pairs))
+
+    def _range(self, word: str) -> tuple[int, int]:
+        """Where the words that start with `word` are in self.words (folded words hold only a-z and
+        0-9, so "{", after "z", ends the range)."""
+        return bisect.bisect_left(self.words, word), bisect.bisect_left(self.words, word + "{")
+
+    def _count(self, word: str) -> int:
+        lo, hi = self._range(word)
+        return hi - lo
 
     def _candidates(self, word: str) -> list[int]:
         """Entries in which some word starts with `word`."""
-        found = {bisect.bisect_right(self.starts, m.start()) - 1 for m in re.finditer(re.escape(" " + word), self.text)}
-        return sorted(found)
+        lo, hi = self._range(word)
+        return sorted(set(self.owners[lo:hi]))
 
     def search(self, query: str) -> list[Hit]:
         """Every resource one of whose labels holds each word of the query at the start of a word;
@@ -91,8 +104,8 @@ class SearchIndex:
             return []
         phrase = " ".join(words)
         best: dict[str, Hit] = {}
-        longest = max(words, key=len)  # the rarest word, most likely: fewest candidates to check
-        for i in self._candidates(longest):
+        rarest = min(words, key=self._count)  # the word in the fewest labels: fewest candidates to check
+        for i in self._candidates(rarest):
             folded, text, iri, kind = self.entries[i]
             if not all(" " + w in folded for w in words):
                 continue
