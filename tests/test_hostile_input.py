@@ -83,6 +83,9 @@ def test_a_long_page_number_is_cut_short_in_the_message(client):
 def test_every_saved_query_refuses_a_unicode_digit_page(client, app):
     for name, q in sorted(app.extensions["tracktwo"].catalogue.queries.items()):
         values = {p.name: "Oslo" for p in q.params if p.required and not p.default}
+        if q.web:  # its page is elsewhere (find-by-name: the site search), whatever page of it is asked for
+            assert client.get(f"/queries/{name}?" + urlencode({**values, "page": "²"})).status_code == 303, name
+            continue
         assert client.get(f"/queries/{name}?" + urlencode(values)).status_code == 200, name
         response = client.get(f"/queries/{name}?" + urlencode({**values, "page": "²"}))
         assert response.status_code == 400, name
