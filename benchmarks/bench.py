@@ -40,6 +40,7 @@ RESULTS = ROOT / "benchmarks" / "results"
 PAGES = ["/", "/id/case/synthetic-00001", "/queries/case-timeline?case=synthetic-00001", "/sparql?query=ASK%20%7B%7D",
          "/queries/meeting-places", "/queries/meeting-places?view=table", "/search?q=synth+person+12"]
 PAGE_SIZE = DEFAULTS["TRACKTWO_PAGE_SIZE"]  # rows on a saved query's page
+REMOTE_BUDGET = 30  # seconds a saved query may take on a SPARQL server before it is reported as a timeout
 NEEDS = {"find-by-name": {"text": "synthetic case 1"}, "case-timeline": {"case": "case:synthetic-00001"},
          "upstream-of-accord": {"accord": "accord:synthetic-00001-accord"}}
 
@@ -51,7 +52,7 @@ def percentile(values, p):
 
 # --- the child: one backend on one corpus ------------------------------------------------------
 
-def child(backend: str, corpus: Path, endpoint: str | None, runs: int, budget: float) -> dict:
+def child(backend: str, corpus: Path, endpoint: str | None, runs: int, budget: float, server_pid: int | None = None) -> dict:
     from tracktwo.errors import TrackTwoError
     from tracktwo.queries import Registry
     from tracktwo.store import QueryTimeout, open_repository, release_free_memory, _to_oxigraph
@@ -81,9 +82,10 @@ def child(backend: str, corpus: Path, endpoint: str | None, runs: int, budget: f
         except TrackTwoError:
             pass
     probe.close()
+    settled = settle(server_pid) if too_slow and server_pid else None
     for name, q in sorted(registry.queries.items()):
         if name in too_slow:
-            queries[name] = {"error": f"longer than {budget:g} s"}
+            queries[name] = {"error": f"timeout: longer than {budget:g} s"}
             continue
         params = NEEDS.get(name, {})
         bindings = q.bind(params)
@@ -115,8 +117,35 @@ def child(backend: str, corpus: Path, endpoint: str | None, runs: int, budget: f
             entry["raw_median_ms"] = statistics.median(raw) * 1000
             entry["ratio"] = statistics.median(times) / max(statistics.median(raw), 1e-9)
         queries[name] = entry
-    return {"backend": backend, "open_s": opened, "rss_open_mb": resident,
-            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "queries": queries}
+    out = {"backend": backend, "open_s": opened, "rss_open_mb": resident,
+           "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "queries": queries}
+    if settled is not None:
+        out["server_busy_after_timeout_s"] = settled
+    return out
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user + system) a process has used so far, in seconds (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def settle(pid: int, limit: float = 300) -> float:
+    """Wait until the server `pid` is idle (under a tenth of a core for a second), at most `limit`
+    seconds; return how long it stayed busy. A query the client gave up on may still be running
+    there, and would take a core from the queries timed next."""
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        before = cpu_seconds(pid)
+        time.sleep(1)
+        if cpu_seconds(pid) - before < 0.1:
+            break
+    return time.monotonic() - started - 1
+
+
+def loadavg() -> str:
+    """The machine's load average over 1, 5 and 15 minutes (it is shared: every figure needs it)."""
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def raw_poster(repo):
@@ -165,17 +194,21 @@ def wait(url: str, seconds: float = 300) -> None:
     raise RuntimeError(f"{url} did not answer")
 
 
-def run_child(backend, corpus, endpoint, runs, budget, limit=3600) -> dict:
-    cmd = [sys.executable, __file__, "--child", backend, "--corpus", str(corpus), "--runs", str(runs), "--budget", str(budget)]
+def run_child(backend, corpus, endpoint, runs, budget, limit=3600, server_pid=None) -> dict:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", backend, "--corpus", str(corpus), "--runs", str(runs),
+           "--budget", str(budget)]
     if endpoint:
         cmd += ["--endpoint", endpoint]
+    if server_pid:
+        cmd += ["--server-pid", str(server_pid)]
+    load = loadavg()
     try:
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=limit)
     except subprocess.TimeoutExpired:
         return {"backend": backend, "error": f"did not finish within {limit} s"}
     if out.returncode != 0:
         return {"backend": backend, "error": out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "failed"}
-    return json.loads(out.stdout)
+    return {**json.loads(out.stdout), "load": f"{load} → {loadavg()}"}
 
 
 def http_pages(base: str, paths: list[str], runs: int) -> dict:
@@ -281,13 +314,15 @@ def machine() -> dict:
     except (OSError, StopIteration):
         pass
     return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
-            "platform": platform.platform(), "date": time.strftime("%Y-%m-%d %H:%M")}
+            "platform": platform.platform(), "date": time.strftime("%Y-%m-%d %H:%M"), "load": loadavg()}
 
 
 def markdown(report: dict) -> str:
+    from benchmarks.remote import NAMES, side_by_side
     m = report["machine"]
     lines = [f"# tracktwo benchmarks, {m['date']}", "",
-             f"Machine: {m['cpu']}, {m['cores']} cores, Python {m['python']}, {m['platform']}.", "",
+             f"Machine: {m['cpu']}, {m['cores']} cores, Python {m['python']}, {m['platform']}; load average "
+             f"{m.get('load', 'not recorded')} when the run began (the machine is shared).", "",
              "Saved queries: median and p95 as the query's web page runs it (every row read, the "
              f"{PAGE_SIZE} rows of its first page labelled); the ratio is that median over the raw "
              "baseline: for `oxigraph`, `pyoxigraph.Store.query` of the same text on the same graph; for "
@@ -296,11 +331,15 @@ def markdown(report: dict) -> str:
     for size in report["sizes"]:
         lines += [f"## {size['cases']:,} cases ({size['quads']:,} quads)", ""]
         for b in size["backends"]:
+            title = f"{b['backend']}** on the {NAMES[b['server']]}" if "server" in b else f"{b['backend']}**"
             if "error" in b:
-                lines += [f"**{b['backend']}**: failed: {b['error']}", ""]
+                lines += [f"**{title}: failed: {b['error']}", ""]
                 continue
             held = f"{b['rss_open_mb']:.0f} MB once open, " if "rss_open_mb" in b else ""
-            lines += [f"**{b['backend']}**: opened in {b['open_s']:.2f} s, resident memory {held}peak {b['rss_mb']:.0f} MB.", "",
+            load = f" Load average {b['load']}." if "load" in b else ""
+            busy = (f" The server stayed busy {b['server_busy_after_timeout_s']:.0f} s after the queries that timed out "
+                    "were given up (waited for before timing)." if b.get("server_busy_after_timeout_s", 0) >= 1 else "")
+            lines += [f"**{title}: opened in {b['open_s']:.2f} s, resident memory {held}peak {b['rss_mb']:.0f} MB.{load}{busy}", "",
                       "| query | rows | median ms | p95 ms | raw baseline median ms | ratio | every row labelled, median ms |",
                       "|---|---:|---:|---:|---:|---:|---:|"]
             for name, q in b["queries"].items():
@@ -312,6 +351,8 @@ def markdown(report: dict) -> str:
                 every = f"{q['all_labelled_median_ms']:.1f}" if "all_labelled_median_ms" in q else ""
                 lines.append(f"| {name} | {q['rows']} | {q['median_ms']:.1f} | {q['p95_ms']:.1f} | {raw} | {ratio} | {every} |")
             lines.append("")
+        if (table := side_by_side(size["backends"])):
+            lines += [table]
         if "http" in size:
             h = size["http"]
             workers = "; ".join(f"{w['rss_mb']:.0f} MB resident, {w['pss_mb']:.0f} MB proportional with its "
@@ -341,15 +382,16 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
     parser.add_argument("--quick", action="store_true", help="fewer runs, shorter load runs")
     parser.add_argument("--remote-only", action="store_true",
-                        help="only the remote backend (an Oxigraph server) against its raw POST baseline")
+                        help="only the remote backend (an Oxigraph server and Virtuoso) against its raw POST baseline")
     parser.add_argument("--child")
     parser.add_argument("--corpus", type=Path)
     parser.add_argument("--endpoint")
+    parser.add_argument("--server-pid", type=int, help="the SPARQL server's process, to wait for it to go idle after a timeout")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--budget", type=float, default=60)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.child, args.corpus, args.endpoint, args.runs, args.budget)))
+        print(json.dumps(child(args.child, args.corpus, args.endpoint, args.runs, args.budget, args.server_pid)))
         return
 
     from benchmarks.generate import generate
@@ -372,22 +414,7 @@ def main() -> None:
             print(f"{n} cases: rdflib …", file=sys.stderr)
             size["backends"].append(run_child("rdflib", corpus, None, 3, 20, limit=900))
         if n <= 1000:
-            oxigraph = shutil.which("oxigraph", path=str(Path(sys.executable).parent))
-            if oxigraph:
-                print(f"{n} cases: remote oxigraph server …", file=sys.stderr)
-                port = free_port()
-                store = WORK / f"oxigraph-{n}"
-                shutil.rmtree(store, ignore_errors=True)
-                server = subprocess.Popen([oxigraph, "serve", "--location", str(store), "--bind", f"127.0.0.1:{port}"],
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                try:
-                    wait(f"http://127.0.0.1:{port}/")
-                    subprocess.run([sys.executable, "-m", "tracktwo.cli", "--root", str(corpus), "publish",
-                                    "--endpoint", f"http://127.0.0.1:{port}/store"], check=True, capture_output=True)
-                    size["backends"].append(run_child("sparql", corpus, f"http://127.0.0.1:{port}/query", runs, 60))
-                finally:
-                    server.terminate()
-                    server.wait(timeout=30)
+            size["backends"] += remote_backends(corpus, runs)
         if args.remote_only:
             report["sizes"].append(size)
             save(report, stamp)
@@ -404,6 +431,23 @@ def main() -> None:
         report["sizes"].append(size)
         save(report, stamp)  # after every size, so a long run that is stopped keeps what it measured
     print(markdown(report))
+
+
+def remote_backends(corpus: Path, runs: int) -> list[dict]:
+    """The remote backend on an Oxigraph server and on Virtuoso, each beside its own raw POST
+    baseline; a query longer than REMOTE_BUDGET is reported as a timeout, not timed."""
+    from benchmarks.remote import published
+    from tracktwo.errors import TrackTwoError
+    out = []
+    for engine in ("oxigraph", "virtuoso"):
+        print(f"{corpus.name}: remote backend on {engine} …", file=sys.stderr)
+        try:
+            with published(engine, corpus, timeout_s=REMOTE_BUDGET) as (endpoint, server):
+                result = run_child("sparql", corpus, endpoint, runs, REMOTE_BUDGET, server_pid=server.pid)
+        except (RuntimeError, OSError, TrackTwoError) as err:  # not installed, or would not start or load
+            result = {"backend": "sparql", "error": str(err).splitlines()[0]}
+        out.append({**result, "server": engine})
+    return out
 
 
 def save(report: dict, stamp: str) -> None:
