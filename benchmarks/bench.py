@@ -160,7 +160,7 @@ def raw_poster(repo):
 
     def post(text: str, bindings: dict) -> None:
         sent = inline_values(text, bindings) if bindings else text
-        kind = "graph" if query_kind(sent) == "graph" else "select"
+        kind = "graph" if query_kind(text) == "graph" else "select"  # (kept per text, as the backend does)
         body = urllib.parse.urlencode([("query", sent), *repo._dataset(text, None, None)]).encode()
         conn.request("POST", parts.path, body, repo.transport.headers[kind])
         response = conn.getresponse()
@@ -394,17 +394,11 @@ def main() -> None:
         print(json.dumps(child(args.child, args.corpus, args.endpoint, args.runs, args.budget, args.server_pid)))
         return
 
-    from benchmarks.generate import generate
     runs, load = (5, 5) if args.quick else (20, 15)
     report = {"machine": machine(), "sizes": []}
     stamp = time.strftime("%Y%m%d-%H%M")
     for n in args.sizes:
-        corpus = WORK / f"cases-{n}"
-        if not (corpus / "build" / "tracktwo.nq").is_file():
-            print(f"generating {n} cases …", file=sys.stderr)
-            generate(n, corpus)
-        shutil.rmtree(corpus / "queries", ignore_errors=True)  # always the current saved queries
-        shutil.copytree(ROOT / "queries", corpus / "queries")
+        corpus = corpus_of(n)
         quads = sum(1 for _ in open(corpus / "build" / "tracktwo.nq"))
         size = {"cases": n, "quads": quads, "backends": []}
         if not args.remote_only:
@@ -431,6 +425,18 @@ def main() -> None:
         report["sizes"].append(size)
         save(report, stamp)  # after every size, so a long run that is stopped keeps what it measured
     print(markdown(report))
+
+
+def corpus_of(n: int) -> Path:
+    """The synthetic corpus of n cases under benchmarks/.work/, generated once, with the current saved queries."""
+    from benchmarks.generate import generate
+    corpus = WORK / f"cases-{n}"
+    if not (corpus / "build" / "tracktwo.nq").is_file():
+        print(f"generating {n} cases …", file=sys.stderr)
+        generate(n, corpus)
+    shutil.rmtree(corpus / "queries", ignore_errors=True)  # always the current saved queries
+    shutil.copytree(ROOT / "queries", corpus / "queries")
+    return corpus
 
 
 def remote_backends(corpus: Path, runs: int) -> list[dict]:
