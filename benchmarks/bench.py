@@ -1,16 +1,18 @@
 """Benchmarks: store backends and saved queries at 100, 1,000 and 10,000 synthetic cases.
 
-    python benchmarks/bench.py [--sizes 100 1000 10000] [--quick] [--remote-only]
+    python benchmarks/bench.py [--sizes 100 1000 10000] [--quick] [--remote-only] [--scaleout-sizes 1000]
 
 For each size it generates a corpus (benchmarks/generate.py), then, for each backend, runs a
 child process that opens the store and times every saved query as its web page runs it (every row
 read into Python, the rows of the first page labelled), next to the raw pyoxigraph.Store.query of
 the same text on the same graph (the baseline the ratios are against), and as a download runs it
-(every row labelled).
+(every row labelled). Up to 1,000 cases the remote backend is timed the same way on an Oxigraph
+server and on Virtuoso (benchmarks/remote.py), each against a raw POST of the same request.
 Then it serves the app under gunicorn (2 workers) on loopback, times pages end to end over HTTP,
-and runs wrk against them; and the runaway scenario (benchmarks/runaway.py: a trivial query and
-case pages while four clients run queries that never end). Results go to benchmarks/results/ as
-Markdown and JSON.
+and runs wrk against them; the runaway scenario (benchmarks/runaway.py: a trivial query and
+case pages while four clients run queries that never end); and, at 1,000 cases, the scale-out
+scenario (benchmarks/scaleout.py: 1, 2 and 4 app processes behind nginx, on embedded copies, one
+Oxigraph server or one Virtuoso). Results go to benchmarks/results/ as Markdown and JSON.
 """
 
 from __future__ import annotations
@@ -374,6 +376,9 @@ def markdown(report: dict) -> str:
         if "runaway" in size:
             from benchmarks.runaway import markdown as runaway_markdown
             lines += [runaway_markdown(size["runaway"])]
+        if "scaleout" in size:
+            from benchmarks.scaleout import markdown as scaleout_markdown
+            lines += [scaleout_markdown(size["scaleout"])]
     return "\n".join(lines) + "\n"
 
 
@@ -383,6 +388,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer runs, shorter load runs")
     parser.add_argument("--remote-only", action="store_true",
                         help="only the remote backend (an Oxigraph server and Virtuoso) against its raw POST baseline")
+    parser.add_argument("--scaleout-sizes", type=int, nargs="*", default=[1000],
+                        help="the sizes at which to run the scale-out scenario (benchmarks/scaleout.py); none: skip it")
     parser.add_argument("--child")
     parser.add_argument("--corpus", type=Path)
     parser.add_argument("--endpoint")
@@ -422,6 +429,11 @@ def main() -> None:
             from benchmarks.runaway import scenario
             print(f"{n} cases: runaway queries …", file=sys.stderr)
             size["runaway"] = scenario(corpus, 10 if args.quick else 20)
+        if n in args.scaleout_sizes:
+            from benchmarks import scaleout
+            started = time.perf_counter()
+            size["scaleout"] = scaleout.scenario(corpus, **(scaleout.QUICK if args.quick else {}))
+            size["scaleout"]["minutes"] = (time.perf_counter() - started) / 60
         report["sizes"].append(size)
         save(report, stamp)  # after every size, so a long run that is stopped keeps what it measured
     print(markdown(report))
