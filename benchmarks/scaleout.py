@@ -1,5 +1,7 @@
-"""Scale-out: 1, 2 and 4 app processes behind a reverse proxy, each with its own embedded copy of
-the store, or all over one Oxigraph server, or all over one Virtuoso.
+"""Scale-out: 1, 2 and 4 app processes behind a reverse proxy, on embedded copies or one SPARQL server.
+
+Each app process with its own embedded copy of the store, or all over one Oxigraph server, or all
+over one Virtuoso.
 
     python benchmarks/scaleout.py [--cases 1000] [--quick] [--processes 1 2 4]
                                   [--deployments embedded oxigraph virtuoso]
@@ -47,7 +49,6 @@ DEPLOYMENTS = ("embedded", "oxigraph", "virtuoso")
 TITLES = {"embedded": "embedded copy per process", "oxigraph": "one Oxigraph server", "virtuoso": "one Virtuoso"}
 THREADS = 4        # gunicorn threads per app process, as in bench.py's HTTP runs
 CONNECTIONS = 16   # wrk's open connections (2 threads): as many as 4 processes × 4 threads
-SERVER_TIMEOUT = 30  # seconds a query may run on the Oxigraph server (its --timeout-s)
 QUICK = {"seconds": 8, "longest": 30}  # --quick: shorter runs
 ENOUGH = 300       # requests a run should answer for its p95 to mean something
 
@@ -105,6 +106,7 @@ def wrk_mix(url: str, seconds: int, cases: int) -> dict:
         result["requests"] = int(m.group(1))
     if m := re.search(r"PERCENTILES p50=(\d+) p95=(\d+) p99=(\d+) max=(\d+)", out):
         result.update({k: int(v) / 1000 for k, v in zip(("p50_ms", "p95_ms", "p99_ms", "max_ms"), m.groups())})
+    result["statuses"] = {code: int(count) for code, count in re.findall(r"STATUS (\d+)=(\d+)", out)}
     m = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     result["non_2xx"] = int(m.group(1)) if m else 0
     if m := re.search(r"ERRORS connect=(\d+) read=(\d+) write=(\d+) status=\d+ timeout=(\d+)", out):
@@ -134,7 +136,9 @@ def one_run(corpus: Path, deployment: str, processes: int, endpoint: str | None,
         settle([server_pid])  # (the last configuration's abandoned requests)
     load = loadavg()
     started = time.perf_counter()
-    app = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = folder / f"app-{deployment}-{processes}.log"
+    with log.open("wb") as out:  # (gunicorn's and the app's log: a line a request)
+        app = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     proxies: list = []
     try:
         wait(f"http://127.0.0.1:{port}/")
@@ -161,6 +165,10 @@ def one_run(corpus: Path, deployment: str, processes: int, endpoint: str | None,
             app.wait()
     cores = {f"{name}_cores": used / seconds for name, used in cpu.items()}
     cores["wrk_cores"] = result.pop("wrk_cpu_s") / seconds
+    if result.get("non_2xx") or result.get("socket_errors"):  # what the app and nginx said about them
+        said = log.read_text(errors="replace").splitlines()
+        said += (folder / f"nginx-{deployment}-{processes}" / "error.log").read_text(errors="replace").splitlines()
+        result["said"] = [line for line in said if not re.search(r" 200 [\d.]+ ms$", line)][-10:]
     return {"deployment": deployment, "processes": processes, "startup_s": startup, "seconds": seconds, **result,
             **memory, **cores, "load": f"{load} → {loadavg()}"}
 
@@ -184,15 +192,21 @@ def scenario(corpus: Path, processes=(1, 2, 4), deployments=DEPLOYMENTS, seconds
     runs = []
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="scaleout-")))
-        servers = {"embedded": (None, None)}
+        servers, processes = {"embedded": (None, None)}, {}
         for engine in (d for d in deployments if d != "embedded"):
             print(f"{corpus.name}: starting the {NAMES[engine]} …", file=sys.stderr)
-            endpoint, process = stack.enter_context(published(engine, corpus, timeout_s=SERVER_TIMEOUT,
-                                                              threads=8, keep_alives=64))
+            # no time limit on the Oxigraph server: with one it keeps a thread a query (see published)
+            endpoint, process = stack.enter_context(published(engine, corpus, timeout_s=None, threads=8,
+                                                              keep_alives=64))
             servers[engine] = (endpoint, process.pid)
+            processes[engine] = process
         for n in processes:
             for deployment in deployments:
                 print(f"{corpus.name}: {deployment}, {n} app process(es) …", file=sys.stderr)
+                if deployment in processes and processes[deployment].poll() is not None:
+                    runs.append({"deployment": deployment, "processes": n, "load": loadavg(), "error":
+                                 f"the {NAMES[deployment]} had stopped (exit status {processes[deployment].returncode})"})
+                    continue
                 runs.append(measured(corpus, deployment, n, *servers[deployment], seconds, warmup, folder, longest))
         first = runs[0]
         print(f"{corpus.name}: {first['deployment']}, {first['processes']} app process(es) again …", file=sys.stderr)

@@ -67,14 +67,16 @@ def oxigraph_binary() -> str:
 
 
 @contextmanager
-def oxigraph_server(location: Path, *args, read_only: bool = False, process_out: list | None = None):
+def oxigraph_server(location: Path, *args, read_only: bool = False, log: Path | None = None,
+                    process_out: list | None = None):
     """`oxigraph serve` (or `serve-read-only`) on a free loopback port over the store in `location`;
-    yields its base URL. `args` go to the server (`--timeout-s 60`); `process_out`, when given, gets
-    the server's process (for its pid)."""
+    yields its base URL. `args` go to the server (`--timeout-s 60`); what it prints goes to `log`
+    when given (a long run must not leave it writing to a pipe nobody reads); `process_out`, when
+    given, gets the server's process (for its pid)."""
     port = free_port()
     command = "serve-read-only" if read_only else "serve"
     with running([oxigraph_binary(), command, "--location", str(location), "--bind", f"127.0.0.1:{port}", *args],
-                 f"http://127.0.0.1:{port}/") as process:
+                 f"http://127.0.0.1:{port}/", log=log) as process:
         if process_out is not None:
             process_out.append(process)
         yield f"http://127.0.0.1:{port}"
