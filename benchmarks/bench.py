@@ -24,6 +24,7 @@ import platform
 import re
 import resource
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -397,6 +398,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--budget", type=float, default=60)
     args = parser.parse_args()
+    # stopped with a signal, it still stops the servers it started (the `with` blocks' exits run)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.child:
         print(json.dumps(child(args.child, args.corpus, args.endpoint, args.runs, args.budget, args.server_pid)))
         return

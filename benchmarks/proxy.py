@@ -4,9 +4,10 @@ port with its own configuration, logs and temporary files in a folder of the cal
 configuration and service are never used.
 
 The configuration is what a deployment in front of gunicorn would have (gunicorn's own docs
-recommend a buffering proxy): one upstream block listing the app servers (one here; one a host on a
-cluster), connections to them kept alive, the client's address passed on in X-Forwarded-For, no
-access log (it would cost a write a request on a shared disk).
+recommend a buffering proxy): one upstream block listing the app servers (one a process here; one a
+host on a cluster), each request to the one with the fewest requests in flight (`least_conn`: a
+saved query's page costs more than a case page), connections to them kept alive, the client's
+address passed on in X-Forwarded-For, no access log (it would cost a write a request).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ http {{
     uwsgi_temp_path {dir}/uwsgi;
     scgi_temp_path {dir}/scgi;
     upstream app {{
+        least_conn;
 {servers}
         keepalive 64;
     }}
