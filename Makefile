@@ -11,7 +11,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run dev test fuzz bench bench-loop build validate java jdk chromium virtuoso axe clean
+.PHONY: run dev test fuzz bench bench-scaleout bench-tools bench-loop build validate java jdk chromium virtuoso axe clean
 
 run: $(SERVE) java
 	@echo "make: building the graph (validate, reason, write build/tracktwo.nq) …"
@@ -39,13 +39,27 @@ fuzz: $(STAMP) java
 	  $(PY) -m pytest tests/test_fuzz.py -p no:cacheprovider -s
 
 # Benchmarks (not timed tests): synthetic corpora of 100, 1,000 and 10,000 cases; results go to
-# benchmarks/results/. SIZES="100 1000" narrows it; wrk (Debian) drives the load run.
+# benchmarks/results/. SIZES="100 1000" narrows it; wrk (Debian) drives the load runs, nginx (Debian)
+# is the reverse proxy of the scale-out runs, Virtuoso (Debian) the second SPARQL server.
 SIZES ?= 100 1000 10000
-bench: $(STAMP) java
+bench: $(STAMP) java virtuoso bench-tools
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
-	@command -v wrk >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(PY) benchmarks/bench.py --sizes $(SIZES)
 	$(PY) benchmarks/loop.py
+
+# The scale-out runs alone (benchmarks/scaleout.py): 1, 2 and 4 app processes behind nginx over embedded
+# copies, one Oxigraph server and one Virtuoso, at 1,000 cases (SCALEOUT="--cases 10000 --quick" for others).
+SCALEOUT ?=
+bench-scaleout: $(STAMP) virtuoso bench-tools
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	$(PY) benchmarks/scaleout.py $(SCALEOUT)
+
+# wrk and nginx from Debian when missing. Debian's nginx package also installs a system service; on a
+# machine with an init system it starts on port 80 (`systemctl disable --now nginx` stops it): the
+# benchmarks never use it, they start their own nginx on a loopback port with a configuration of theirs.
+bench-tools:
+	@command -v wrk >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; }
 
 # The contributor's loop alone: build and validate after an edit, against a cold build, on a copy of
 # the real case files (benchmarks/loop.py; results in benchmarks/results/loop-latest.md).

@@ -1,18 +1,21 @@
 """Benchmarks: store backends and saved queries at 100, 1,000 and 10,000 synthetic cases.
 
-    python benchmarks/bench.py [--sizes 100 1000 10000] [--quick] [--remote-only]
+    python benchmarks/bench.py [--sizes 100 1000 10000] [--quick] [--remote-only] [--scaleout-sizes 1000]
 
 For each size it generates a corpus (benchmarks/generate.py), then, for each backend, runs a
 child process that opens the store and times every saved query as its web page runs it (every row
 read into Python, the rows of the first page labelled), next to the raw pyoxigraph.Store.query of
 the same text on the same graph (the baseline the ratios are against), and as a download runs it
-(every row labelled).
+(every row labelled). Up to 1,000 cases the remote backend is timed the same way on an Oxigraph
+server and on Virtuoso (benchmarks/remote.py), each against a raw POST of the same request.
 Then it serves the app under gunicorn (2 workers) on loopback, times pages end to end over HTTP,
 and runs wrk against them; the queries bound to one resource at 1,000 cases and more
 (benchmarks/bound.py: every saved query, page section and page query that takes a resource, as the
-app runs it, beside the raw engine); and the runaway scenario (benchmarks/runaway.py: a trivial
-query and case pages while four clients run queries that never end). Results go to
-benchmarks/results/ as Markdown and JSON.
+app runs it, beside the raw engine); the runaway scenario (benchmarks/runaway.py: a trivial query
+and case pages while four clients run queries that never end); at 1,000 cases the scale-out
+scenario (benchmarks/scaleout.py: 1, 2 and 4 app processes behind nginx, on embedded copies, one
+Oxigraph server or one Virtuoso); and start-up and memory by where the stores live
+(benchmarks/memory.py). Results go to benchmarks/results/ as Markdown and JSON.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import platform
 import re
 import resource
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -42,6 +46,7 @@ RESULTS = ROOT / "benchmarks" / "results"
 PAGES = ["/", "/id/case/synthetic-00001", "/queries/case-timeline?case=synthetic-00001", "/sparql?query=ASK%20%7B%7D",
          "/queries/meeting-places", "/queries/meeting-places?view=table", "/search?q=synth+person+12"]
 PAGE_SIZE = DEFAULTS["TRACKTWO_PAGE_SIZE"]  # rows on a saved query's page
+REMOTE_BUDGET = 30  # seconds a saved query may take on a SPARQL server before it is reported as a timeout
 NEEDS = {"find-by-name": {"text": "synthetic case 1"}, "case-timeline": {"case": "case:synthetic-00001"},
          "upstream-of-accord": {"accord": "accord:synthetic-00001-accord"}}
 
@@ -53,7 +58,7 @@ def percentile(values, p):
 
 # --- the child: one backend on one corpus ------------------------------------------------------
 
-def child(backend: str, corpus: Path, endpoint: str | None, runs: int, budget: float) -> dict:
+def child(backend: str, corpus: Path, endpoint: str | None, runs: int, budget: float, server_pid: int | None = None) -> dict:
     from tracktwo.errors import TrackTwoError
     from tracktwo.queries import Registry
     from tracktwo.store import QueryTimeout, open_repository, release_free_memory, _to_oxigraph
@@ -83,9 +88,10 @@ def child(backend: str, corpus: Path, endpoint: str | None, runs: int, budget: f
         except TrackTwoError:
             pass
     probe.close()
+    settled = settle(server_pid) if too_slow and server_pid else None
     for name, q in sorted(registry.queries.items()):
         if name in too_slow:
-            queries[name] = {"error": f"longer than {budget:g} s"}
+            queries[name] = {"error": f"timeout: longer than {budget:g} s"}
             continue
         params = NEEDS.get(name, {})
         bindings = q.bind(params)
@@ -117,8 +123,35 @@ def child(backend: str, corpus: Path, endpoint: str | None, runs: int, budget: f
             entry["raw_median_ms"] = statistics.median(raw) * 1000
             entry["ratio"] = statistics.median(times) / max(statistics.median(raw), 1e-9)
         queries[name] = entry
-    return {"backend": backend, "open_s": opened, "rss_open_mb": resident,
-            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "queries": queries}
+    out = {"backend": backend, "open_s": opened, "rss_open_mb": resident,
+           "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "queries": queries}
+    if settled is not None:
+        out["server_busy_after_timeout_s"] = settled
+    return out
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user + system) a process has used so far, in seconds (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def settle(pid: int, limit: float = 300) -> float:
+    """Wait until the server `pid` is idle (under a tenth of a core for a second), at most `limit`
+    seconds; return how long it stayed busy. A query the client gave up on may still be running
+    there, and would take a core from the queries timed next."""
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        before = cpu_seconds(pid)
+        time.sleep(1)
+        if cpu_seconds(pid) - before < 0.1:
+            break
+    return time.monotonic() - started - 1
+
+
+def loadavg() -> str:
+    """The machine's load average over 1, 5 and 15 minutes (it is shared: every figure needs it)."""
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def raw_poster(repo):
@@ -133,7 +166,7 @@ def raw_poster(repo):
 
     def post(text: str, bindings: dict) -> None:
         sent = inline_values(text, bindings) if bindings else text
-        kind = "graph" if query_kind(sent) == "graph" else "select"
+        kind = "graph" if query_kind(text) == "graph" else "select"  # (kept per text, as the backend does)
         body = urllib.parse.urlencode([("query", sent), *repo._dataset(text, None, None)]).encode()
         conn.request("POST", parts.path, body, repo.transport.headers[kind])
         response = conn.getresponse()
@@ -167,17 +200,21 @@ def wait(url: str, seconds: float = 300) -> None:
     raise RuntimeError(f"{url} did not answer")
 
 
-def run_child(backend, corpus, endpoint, runs, budget, limit=3600) -> dict:
-    cmd = [sys.executable, __file__, "--child", backend, "--corpus", str(corpus), "--runs", str(runs), "--budget", str(budget)]
+def run_child(backend, corpus, endpoint, runs, budget, limit=3600, server_pid=None) -> dict:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", backend, "--corpus", str(corpus), "--runs", str(runs),
+           "--budget", str(budget)]
     if endpoint:
         cmd += ["--endpoint", endpoint]
+    if server_pid:
+        cmd += ["--server-pid", str(server_pid)]
+    load = loadavg()
     try:
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=limit)
     except subprocess.TimeoutExpired:
         return {"backend": backend, "error": f"did not finish within {limit} s"}
     if out.returncode != 0:
         return {"backend": backend, "error": out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "failed"}
-    return json.loads(out.stdout)
+    return {**json.loads(out.stdout), "load": f"{load} → {loadavg()}"}
 
 
 def http_pages(base: str, paths: list[str], runs: int) -> dict:
@@ -283,13 +320,15 @@ def machine() -> dict:
     except (OSError, StopIteration):
         pass
     return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
-            "platform": platform.platform(), "date": time.strftime("%Y-%m-%d %H:%M")}
+            "platform": platform.platform(), "date": time.strftime("%Y-%m-%d %H:%M"), "load": loadavg()}
 
 
 def markdown(report: dict) -> str:
+    from benchmarks.remote import NAMES, side_by_side
     m = report["machine"]
     lines = [f"# tracktwo benchmarks, {m['date']}", "",
-             f"Machine: {m['cpu']}, {m['cores']} cores, Python {m['python']}, {m['platform']}.", "",
+             f"Machine: {m['cpu']}, {m['cores']} cores, Python {m['python']}, {m['platform']}; load average "
+             f"{m.get('load', 'not recorded')} when the run began (the machine is shared).", "",
              "Saved queries: median and p95 as the query's web page runs it (every row read, the "
              f"{PAGE_SIZE} rows of its first page labelled); the ratio is that median over the raw "
              "baseline: for `oxigraph`, `pyoxigraph.Store.query` of the same text on the same graph; for "
@@ -298,11 +337,15 @@ def markdown(report: dict) -> str:
     for size in report["sizes"]:
         lines += [f"## {size['cases']:,} cases ({size['quads']:,} quads)", ""]
         for b in size["backends"]:
+            title = f"{b['backend']}** on the {NAMES[b['server']]}" if "server" in b else f"{b['backend']}**"
             if "error" in b:
-                lines += [f"**{b['backend']}**: failed: {b['error']}", ""]
+                lines += [f"**{title}: failed: {b['error']}", ""]
                 continue
             held = f"{b['rss_open_mb']:.0f} MB once open, " if "rss_open_mb" in b else ""
-            lines += [f"**{b['backend']}**: opened in {b['open_s']:.2f} s, resident memory {held}peak {b['rss_mb']:.0f} MB.", "",
+            load = f" Load average {b['load']}." if "load" in b else ""
+            busy = (f" The server stayed busy {b['server_busy_after_timeout_s']:.0f} s after the queries that timed out "
+                    "were given up (waited for before timing)." if b.get("server_busy_after_timeout_s", 0) >= 1 else "")
+            lines += [f"**{title}: opened in {b['open_s']:.2f} s, resident memory {held}peak {b['rss_mb']:.0f} MB.{load}{busy}", "",
                       "| query | rows | median ms | p95 ms | raw baseline median ms | ratio | every row labelled, median ms |",
                       "|---|---:|---:|---:|---:|---:|---:|"]
             for name, q in b["queries"].items():
@@ -314,6 +357,8 @@ def markdown(report: dict) -> str:
                 every = f"{q['all_labelled_median_ms']:.1f}" if "all_labelled_median_ms" in q else ""
                 lines.append(f"| {name} | {q['rows']} | {q['median_ms']:.1f} | {q['p95_ms']:.1f} | {raw} | {ratio} | {every} |")
             lines.append("")
+        if (table := side_by_side(size["backends"])):
+            lines += [table]
         if "http" in size:
             h = size["http"]
             workers = "; ".join(f"{w['rss_mb']:.0f} MB resident, {w['pss_mb']:.0f} MB proportional with its "
@@ -338,6 +383,9 @@ def markdown(report: dict) -> str:
         if "runaway" in size:
             from benchmarks.runaway import markdown as runaway_markdown
             lines += [runaway_markdown(size["runaway"])]
+        if "scaleout" in size:
+            from benchmarks.scaleout import markdown as scaleout_markdown
+            lines += [scaleout_markdown(size["scaleout"])]
     return "\n".join(lines) + "\n"
 
 
@@ -346,28 +394,27 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
     parser.add_argument("--quick", action="store_true", help="fewer runs, shorter load runs")
     parser.add_argument("--remote-only", action="store_true",
-                        help="only the remote backend (an Oxigraph server) against its raw POST baseline")
+                        help="only the remote backend (an Oxigraph server and Virtuoso) against its raw POST baseline")
+    parser.add_argument("--scaleout-sizes", type=int, nargs="*", default=[1000],
+                        help="the sizes at which to run the scale-out scenario (benchmarks/scaleout.py); none: skip it")
     parser.add_argument("--child")
     parser.add_argument("--corpus", type=Path)
     parser.add_argument("--endpoint")
+    parser.add_argument("--server-pid", type=int, help="the SPARQL server's process, to wait for it to go idle after a timeout")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--budget", type=float, default=60)
     args = parser.parse_args()
+    # stopped with a signal, it still stops the servers it started (the `with` blocks' exits run)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.child:
-        print(json.dumps(child(args.child, args.corpus, args.endpoint, args.runs, args.budget)))
+        print(json.dumps(child(args.child, args.corpus, args.endpoint, args.runs, args.budget, args.server_pid)))
         return
 
-    from benchmarks.generate import generate
     runs, load = (5, 5) if args.quick else (20, 15)
     report = {"machine": machine(), "sizes": []}
     stamp = time.strftime("%Y%m%d-%H%M")
     for n in args.sizes:
-        corpus = WORK / f"cases-{n}"
-        if not (corpus / "build" / "tracktwo.nq").is_file():
-            print(f"generating {n} cases …", file=sys.stderr)
-            generate(n, corpus)
-        shutil.rmtree(corpus / "queries", ignore_errors=True)  # always the current saved queries
-        shutil.copytree(ROOT / "queries", corpus / "queries")
+        corpus = corpus_of(n)
         quads = sum(1 for _ in open(corpus / "build" / "tracktwo.nq"))
         size = {"cases": n, "quads": quads, "backends": []}
         if not args.remote_only:
@@ -377,22 +424,7 @@ def main() -> None:
             print(f"{n} cases: rdflib …", file=sys.stderr)
             size["backends"].append(run_child("rdflib", corpus, None, 3, 20, limit=900))
         if n <= 1000:
-            oxigraph = shutil.which("oxigraph", path=str(Path(sys.executable).parent))
-            if oxigraph:
-                print(f"{n} cases: remote oxigraph server …", file=sys.stderr)
-                port = free_port()
-                store = WORK / f"oxigraph-{n}"
-                shutil.rmtree(store, ignore_errors=True)
-                server = subprocess.Popen([oxigraph, "serve", "--location", str(store), "--bind", f"127.0.0.1:{port}"],
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                try:
-                    wait(f"http://127.0.0.1:{port}/")
-                    subprocess.run([sys.executable, "-m", "tracktwo.cli", "--root", str(corpus), "publish",
-                                    "--endpoint", f"http://127.0.0.1:{port}/store"], check=True, capture_output=True)
-                    size["backends"].append(run_child("sparql", corpus, f"http://127.0.0.1:{port}/query", runs, 60))
-                finally:
-                    server.terminate()
-                    server.wait(timeout=30)
+            size["backends"] += remote_backends(corpus, runs)
         if args.remote_only:
             report["sizes"].append(size)
             save(report, stamp)
@@ -410,9 +442,48 @@ def main() -> None:
             from benchmarks.runaway import scenario
             print(f"{n} cases: runaway queries …", file=sys.stderr)
             size["runaway"] = scenario(corpus, 10 if args.quick else 20)
+        if n in args.scaleout_sizes:
+            from benchmarks import scaleout
+            started = time.perf_counter()
+            size["scaleout"] = scaleout.scenario(corpus, **(scaleout.QUICK if args.quick else {}))
+            size["scaleout"]["minutes"] = (time.perf_counter() - started) / 60
+        if n >= 10000:  # start-up and memory by where the stores live (memory-*.md of its own)
+            from benchmarks import memory
+            print(f"{n} cases: start-up and memory …", file=sys.stderr)
+            rows = memory.measure(corpus, 5)
+            memory.save(rows, corpus)
         report["sizes"].append(size)
         save(report, stamp)  # after every size, so a long run that is stopped keeps what it measured
     print(markdown(report))
+
+
+def corpus_of(n: int) -> Path:
+    """The synthetic corpus of n cases under benchmarks/.work/, generated once, with the current saved queries."""
+    from benchmarks.generate import generate
+    corpus = WORK / f"cases-{n}"
+    if not (corpus / "build" / "tracktwo.nq").is_file():
+        print(f"generating {n} cases …", file=sys.stderr)
+        generate(n, corpus)
+    shutil.rmtree(corpus / "queries", ignore_errors=True)  # always the current saved queries
+    shutil.copytree(ROOT / "queries", corpus / "queries")
+    return corpus
+
+
+def remote_backends(corpus: Path, runs: int) -> list[dict]:
+    """The remote backend on an Oxigraph server and on Virtuoso, each beside its own raw POST
+    baseline; a query longer than REMOTE_BUDGET is reported as a timeout, not timed."""
+    from benchmarks.remote import published
+    from tracktwo.errors import TrackTwoError
+    out = []
+    for engine in ("oxigraph", "virtuoso"):
+        print(f"{corpus.name}: remote backend on {engine} …", file=sys.stderr)
+        try:
+            with published(engine, corpus, timeout_s=REMOTE_BUDGET) as (endpoint, server):
+                result = run_child("sparql", corpus, endpoint, runs, REMOTE_BUDGET, server_pid=server.pid)
+        except (RuntimeError, OSError, TrackTwoError) as err:  # not installed, or would not start or load
+            result = {"backend": "sparql", "error": str(err).splitlines()[0]}
+        out.append({**result, "server": engine})
+    return out
 
 
 def save(report: dict, stamp: str) -> None:
