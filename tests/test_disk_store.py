@@ -109,3 +109,16 @@ def test_a_broken_dataset_is_named(tmp_path):
     with pytest.raises(TrackTwoError, match="tracktwo.nq: cannot make the on-disk store"):
         open_repository(dataset, "oxigraph-disk")
     assert not stores(dataset)  # nothing half-made is left to be opened later
+
+
+def test_a_folder_it_cannot_write_is_named(dataset_copy):
+    import os
+    if os.geteuid() == 0:  # root writes anywhere: make the lock's path a folder instead
+        (dataset_copy.parent / f"{dataset_copy.stem}.oxigraph.lock").mkdir()
+    else:
+        dataset_copy.parent.chmod(0o555)
+    try:
+        with pytest.raises(TrackTwoError, match="cannot make the on-disk store beside the dataset"):
+            open_repository(dataset_copy, "oxigraph-disk")
+    finally:
+        dataset_copy.parent.chmod(0o755)

@@ -48,7 +48,11 @@ def ensure(nquads: Path, union_is_set) -> tuple[Path, bool]:
         raise TrackTwoError(f"{nquads}: cannot read the built dataset: {err.strerror}") from None
     folder = nquads.parent / f"{nquads.stem}.oxigraph-{key}"
     lock_path = nquads.parent / f"{nquads.stem}.oxigraph.lock"
-    with open(lock_path, "w") as lock:
+    try:
+        lock = open(lock_path, "w")
+    except OSError as err:  # a read-only build folder, say: name it rather than fail with a traceback
+        raise TrackTwoError(f"{lock_path}: cannot make the on-disk store beside the dataset: {err.strerror}") from None
+    with lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one process makes it; the others wait, then open it
         info = folder / INFO
         if not info.is_file():
