@@ -320,13 +320,12 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: `make bench` installs Debian's (apt-get install wrk)")
-    started, at_start = time.perf_counter(), machine()
+    started, at_start, stamp = time.perf_counter(), machine(), time.strftime("%Y%m%d-%H%M")  # (named when it began)
     corpus = corpus_of(args.cases)
     result = scenario(corpus, tuple(args.processes), tuple(args.deployments), layout=args.layout,
                       **(QUICK if args.quick else {}))
     result["machine"] = at_start
     result["minutes"] = (time.perf_counter() - started) / 60
-    stamp = time.strftime("%Y%m%d-%H%M")
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"scaleout-{stamp}.json").write_text(json.dumps(result, indent=2))
     m = result["machine"]

@@ -10,6 +10,7 @@ kind of result; each query is then a form POST of its own fields on this thread'
 from __future__ import annotations
 
 import http.client
+import socket
 import threading
 import urllib.parse
 
@@ -44,6 +45,7 @@ class Transport:
             reused = conn.sock is not None
             try:
                 conn.request("POST", self.target, body, self.headers[kind])
+                acknowledge_at_once(conn)
                 response = conn.getresponse()
                 data = response.read()
             except (ConnectionResetError, BrokenPipeError, http.client.RemoteDisconnected):
@@ -63,6 +65,19 @@ class Transport:
         conn = getattr(self._local, "conn", None)
         if conn is not None:
             conn.close()
+
+
+def acknowledge_at_once(conn: http.client.HTTPConnection) -> None:
+    """Acknowledge the answer's packets as they come (Linux's TCP_QUICKACK; it lasts a little while,
+    so it is set again for every request). Virtuoso writes an answer in parts without TCP_NODELAY, so
+    its last part waits for our acknowledgement of the first, which Linux delays by 40 ms on a
+    connection in steady use: a 36 KB answer took 52 ms back to back on a kept-alive connection, and
+    10 ms on a new one or with this set."""
+    if hasattr(socket, "TCP_QUICKACK") and conn.sock is not None:
+        try:
+            conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
+        except OSError:
+            pass
 
 
 def _protocol_headers(endpoint: str, kind: str) -> dict:
