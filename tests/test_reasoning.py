@@ -1,6 +1,7 @@
 """The OWL reasoner: inconsistencies are caught and named; inferences land in their own graph."""
 
 import shutil
+from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, fixture_expectations, run_cli
@@ -9,6 +10,7 @@ from rdflib.namespace import RDF
 
 from tracktwo.load import Project
 from tracktwo.namespaces import PREFIXES, T2
+from tracktwo.reason import Reasoner
 from tracktwo.validate import validate
 
 VALID = FIXTURES / "mini" / "valid-case.ttl"
@@ -88,3 +90,31 @@ def test_missing_java_is_one_clear_line(tmp_path, mini_root):
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "java" in lines[0] and "install" in lines[0], result.stderr
+
+
+def group_members(pgid: int) -> list[int]:
+    """The processes still alive in a process group (from /proc: fields after the name's closing ')')."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue   # ended while we looked
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            members.append(int(stat.parent.name))
+    return members
+
+
+def test_reasoning_beside_shacl_is_stopped_when_the_shapes_fail(mini_root, monkeypatch):
+    """The reasoner starts in a process of its own while SHACL runs; when SHACL finds a problem its
+    answer is not wanted, and neither that process nor the JVM it started may be left running."""
+    started = []
+    start_all = Reasoner.start_all
+    monkeypatch.setattr(Reasoner, "start_all", lambda self, cases: started.append(start_all(self, cases)) or started[-1])
+    broken = sorted((FIXTURES / "shacl").glob("*.ttl"))[0]
+    report = validate(Project.at(mini_root, [VALID, broken]), cache=False)
+    assert report.problems and {p.kind for p in report.problems} == {"shacl"}
+    [running] = started
+    assert running._process is not None, "the reasoner should have run beside SHACL, not from the cache"
+    assert running._process.exitcode is not None
+    assert group_members(running._process.pid) == []

@@ -560,25 +560,36 @@ def _validate(project: Project, reason: bool, focus: set[str] | None, cache: boo
     data = report.data = shacl.data_graph()
     for f in parsed:
         data += f.graph
-    cache_dir = project.build_dir / "cache" / "shacl" if cache else None
-    violations, warnings, report.shacl_reused = run_shacl(parsed, data, shapes, locator,
-                                                          project.shapes.read_text(encoding="utf-8"), cache_dir)
-    report.problems += [p for p in violations if in_focus(p.file)]
     all_case_files = case_files
     case_files = [f for f in case_files if in_focus(f.name)]
+    reasoner = Reasoner(ontology_files, shared_files, project.build_dir / "cache" / "reasoner") if reason else None
+    # Where a focused check needs no reasoner run (the last build found these links consistent), none
+    # starts; otherwise the reasoner starts now, in a process beside SHACL, and is used only if SHACL passes.
+    known = reasoner is not None and focus is not None and reasoner.known_consistent(all_case_files)
+    reasoning = reasoner.start_all(case_files) if reasoner is not None and not known else None
+    cache_dir = project.build_dir / "cache" / "shacl" if cache else None
+    try:
+        violations, warnings, report.shacl_reused = run_shacl(parsed, data, shapes, locator,
+                                                              project.shapes.read_text(encoding="utf-8"), cache_dir)
+    except BaseException:
+        if reasoning is not None:
+            reasoning.cancel()
+        raise
+    report.problems += [p for p in violations if in_focus(p.file)]
+    if report.problems and reasoning is not None:
+        reasoning.cancel()   # reasoning over data that breaks the shapes would say nothing of use
     if not report.problems:
         report.gaps = gaps(warnings, {f.name: f.graph for f in case_files})
 
     if reason and not report.problems:
-        reasoner = Reasoner(ontology_files, shared_files, project.build_dir / "cache" / "reasoner")
-        if focus is not None and reasoner.known_consistent(all_case_files):
+        if known:
             # the last build reasoned over every case as they are now linked and found them consistent:
             # so are the chosen ones (OWL is monotonic), and a check needs no inferences
             report.reasoned_cases = reasoner.cache_hits = len(case_files)
             per_case = []
         else:  # one run over everything; only when that finds an inconsistency, one run per case to place it
             try:
-                report.inferred |= reasoner.infer_all(case_files)
+                report.inferred |= reasoning.result()
                 report.reasoned_cases = len(case_files)
                 per_case = []
             except Inconsistency:
