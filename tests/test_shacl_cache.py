@@ -7,6 +7,7 @@ and pyshacl's own validate() over the same data, called as tracktwo called it be
 """
 
 import hashlib
+import re
 import shutil
 from pathlib import Path
 
@@ -132,10 +133,16 @@ def test_an_unchanged_corpus_is_all_from_the_cache_and_the_same(corpus):
 def test_edits_to_real_case_files_report_as_a_full_run(corpus):
     oslo = corpus / "cases" / "oslo-back-channel.ttl"
     before = oslo.read_text(encoding="utf-8")
+    unchanged = full_run(corpus)
     try:
-        # a label: only the file itself is validated again
+        # a label: only the file itself is validated again, and as a label is free text no shape
+        # answers differently: the report is the unchanged corpus's full one, the case's name in its
+        # gaps edited too (a full run of this state would take a quarter of a minute to say so)
+        label = re.search(r'rdfs:label "([^"]+)"', before).group(1)
         edit(oslo, "rdfs:label \"", "rdfs:label \"Edited: ")
-        report = same_as_full(corpus)
+        report = validate(Project.at(corpus), reason=False)
+        assert outcome(report) == [line.replace(label, "Edited: " + label) if line.startswith("cases/oslo-back-channel.ttl:")
+                                   else line for line in unchanged]
         assert report.ok and "cases/oslo-back-channel.ttl" not in report.shacl_reused
         assert "cases/neemrana-dialogue.ttl" in report.shacl_reused
         # broken: a citation without its source, and a date precision that puts an end before a start
