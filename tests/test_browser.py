@@ -78,6 +78,14 @@ def test_sparql_editor_runs_a_query(site, page):
     assert "Yair Hirschfeld" in page.locator("table.results").inner_text()
 
 
+def test_opening_the_endpoint_in_a_browser_gives_the_editor(site, page):
+    """/sparql is what people are told the endpoint is; a browser there gets a page to type a query
+    into (it showed the service description as Turtle, with no title)."""
+    page.goto(site + "/sparql")
+    assert page.url == site + "/sparql-editor"
+    assert page.title() and page.locator(".CodeMirror").count() == 1
+
+
 def test_the_editor_lets_the_keyboard_out_and_runs_on_ctrl_enter(site, page):
     """Tab leaves the editor for the Run button (no keyboard trap), and Ctrl+Enter runs the query."""
     page.goto(site + "/sparql-editor")

@@ -276,6 +276,10 @@ FORM = "application/x-www-form-urlencoded"
 SPARQL_REQUESTS = [  # method, arguments, expected status, expected media type
     ("get", {"query_string": {"query": "ASK { ?s ?p ?o }"}}, 200, "application/sparql-results+json"),
     ("get", {}, 200, "text/turtle"),  # the service description
+    ("get", {"headers": {"Accept": "text/turtle"}}, 200, "text/turtle"),
+    # a browser's Accept header: sent to the editor
+    ("get", {"headers": {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}}, 303,
+     "text/html"),
     ("get", {"query_string": {"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 2", "format": "tsv"}}, 200,
      "text/tab-separated-values"),
     ("get", {"query_string": {"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 2"}, "headers": {"Accept": "text/csv"}},

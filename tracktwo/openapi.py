@@ -258,7 +258,13 @@ def _sparql_paths() -> dict:
              "example": "SELECT ?case WHERE { ?case a <https://w3id.org/tracktwo/ontology#Case> } LIMIT 5"},
             *protocol_dataset, format_param,
         ],
-        "responses": responses,
+        "responses": {**responses,
+                      "303": {"description": "Without `query`, a browser (an Accept header that prefers "
+                                             "text/html to RDF) is sent to the query editor, /sparql-editor.",
+                              "headers": {"Location": {"description": "/sparql-editor", "schema": TEXT},
+                                          "Vary": {"description": "Accept: the answer depended on it",
+                                                   "schema": TEXT}},
+                              "content": {"text/html": {"schema": TEXT}}}},
     }
     form_schema = {
         "type": "object",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
@@ -148,6 +148,10 @@ def endpoint():
     except ProtocolError as err:
         return _error(err.status, err.message)
     if text is None:
+        # a person who opens /sparql in a browser wants somewhere to type a query, not Turtle; SPARQL
+        # clients (which ask for RDF or send */*) still get the service description
+        if request.method == "GET" and negotiation.choose(["text/html", *GRAPH], "text/turtle", None) == "text/html":
+            return redirect(url_for(".editor"), 303)
         return _service_description()
     result, failure = run_untrusted(text, defaults, named)
     if failure:
