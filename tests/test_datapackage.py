@@ -68,6 +68,28 @@ def test_the_package_validates_with_frictionless_keys_and_all(package):
         in by_name["bridge-accord"]["foreignKeys"]
 
 
+def test_every_column_name_is_one_stata_can_read(package):
+    """Stata takes at most 32 characters: one indicator column, for mechanism:confidentiality-ground-rules,
+    had 33 (mech_confidentiality_ground_rules) and is cut to 32; no two columns may then agree."""
+    descriptor = json.loads((package / "datapackage.json").read_text())
+    for resource in descriptor["resources"]:
+        names = [f["name"] for f in resource["schema"]["fields"]]
+        assert all(len(n) <= 32 and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", n) for n in names), resource["name"]
+        assert len(names) == len(set(names)), resource["name"]
+    features = next(r for r in descriptor["resources"] if r["name"] == "case-features")["schema"]["fields"]
+    [cut] = [f for f in features if f["name"] == "mech_confidentiality_ground_rule"]
+    assert "mechanism/confidentiality-ground-rules" in cut["description"]
+
+
+def test_a_column_name_too_long_for_stata_is_refused_by_name(built, tmp_path):
+    table = tmp_path / "long.rq"
+    table.write_text("#+ summary: Long names\n"
+                     "SELECT ?case (1 AS ?a_column_name_far_too_long_for_stata) WHERE { ?case a "
+                     "<https://w3id.org/tracktwo/ontology#Case> } ORDER BY ?case ?a_column_name_far_too_long_for_stata\n")
+    with pytest.raises(TrackTwoError, match="long.rq: column names longer than 32 characters.*a_column_name_far_too_long_for_stata"):
+        build_table(table, open_repository(dataset_path(built)), Graph())
+
+
 def test_case_features_of_bougainville_as_counted_by_hand(package):
     [row] = [r for r in rows(package, "case-features") if r["case"] == ID + "case/bougainville-burnham-lincoln-talks"]
     # the case file: 15 `a t2:Event`, one of them eventtype:meeting (Burnham I opens); 3 `a t2:Bridge`; 7 `a t2:Accord`

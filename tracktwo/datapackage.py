@@ -123,9 +123,25 @@ def _concepts(ontology: Graph, prop: str, table: str) -> list[URIRef]:
     return sorted(c for c in ontology.subjects(RDF.type, range_) if isinstance(c, URIRef))
 
 
+STATA_NAME_LIMIT = 32   # Stata refuses longer variable names; R and pandas take any
+
+
 def _column_name(prefix: str, concept: URIRef) -> str:
-    # names R, Stata and pandas all take: letters, digits and underscores
-    return f"{prefix}_{re.sub(r'[^A-Za-z0-9]+', '_', str(concept).rstrip('/').rsplit('/', 1)[-1])}"
+    # names R, Stata and pandas all take: letters, digits and underscores, at most 32 of them (the
+    # column's description names the concept in full)
+    full = f"{prefix}_{re.sub(r'[^A-Za-z0-9]+', '_', str(concept).rstrip('/').rsplit('/', 1)[-1])}"
+    return full[:STATA_NAME_LIMIT]
+
+
+def _check_names(path: Path, names: list[str]) -> None:
+    too_long = [n for n in names if len(n) > STATA_NAME_LIMIT]
+    if too_long:
+        raise TrackTwoError(f"{path}: column names longer than {STATA_NAME_LIMIT} characters, which Stata cannot "
+                            f"read: {', '.join(too_long)} (rename the SELECT's variables)")
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise TrackTwoError(f"{path}: two columns would have the same name: {', '.join(twice)} (concepts whose names "
+                            f"agree in their first {STATA_NAME_LIMIT} characters, or a variable named like an indicator)")
 
 
 def _check_total_order(path: Path, text: str, columns: list[str]) -> None:
@@ -151,6 +167,7 @@ def build_table(path: Path, repo: Repository, ontology: Graph) -> Table:
     unknown = (sets | set(indicators)) - set(result.variables)
     if unknown:
         raise TrackTwoError(f"{path}: sets/indicators name columns the SELECT lacks: {', '.join(sorted(unknown))}")
+    _check_names(path, [c for c in result.variables if c not in indicators])   # before anything is said of them
     fields, columns = [], []  # columns: (name, how to read a row's cell)
     for i, column in enumerate(result.variables):
         if column in indicators:
@@ -177,6 +194,7 @@ def build_table(path: Path, repo: Repository, ontology: Graph) -> Table:
         field["description"] = description
         fields.append(field)
         columns.append((column, cell))
+    _check_names(path, [name for name, _ in columns])
     rows = [{name: cell(row) for name, cell in columns} for row in result.rows]
     return Table(path.stem, str(meta["summary"]), fields, rows, list(meta.get("primaryKey") or []),
                  list(meta.get("foreignKeys") or []))
