@@ -264,3 +264,16 @@ def test_the_printable_syllabus_links_back_to_the_pack(client, catalogue):
     text = client.get("/readings/print?" + query).get_data(as_text=True)
     link = re.search(r'<a href="([^"]+)" id="pack-address">', text).group(1)
     assert link.replace("&amp;", "&") == "/readings?" + query
+
+
+def test_bibtex_keeps_a_name_given_whole_as_one_name(catalogue):
+    """An organisation as author (International Crisis Group) is braced, so BibTeX does not read its
+    last word as a surname; people's names keep their family, given split."""
+    readings = list(catalogue.readings.values())
+    library = bibtexparser.parse_string(bibtex(readings, catalogue),
+                                        append_middleware=[middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()])
+    authors = [name for e in library.entries if "author" in e.fields_dict for name in e.fields_dict["author"].value]
+    whole = [a for a in authors if a.last == ["{International Crisis Group}"]]
+    assert whole and not whole[0].first
+    assert not any(a.last == ["Group"] for a in authors)
+    assert any(a.first and a.last and not a.last[0].startswith("{") for a in authors)

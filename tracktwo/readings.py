@@ -12,6 +12,7 @@ import base64
 import hashlib
 import html
 import json
+import logging
 import re
 from urllib.parse import unquote
 from dataclasses import asdict, dataclass, field
@@ -351,8 +352,20 @@ BIBTEX_TYPES = {"dataset": "misc", "book": "book", "chapter": "incollection", "a
                 "legal_case": "misc", "document": "misc"}
 
 
-def _bib_names(names: list[dict]) -> str:
-    return " and ".join(f"{n['family']}, {n['given']}" if "family" in n else n["literal"] for n in names)
+# A name given whole (an organisation, a name not split into family and given) goes in braces, or
+# BibTeX takes its last word for a surname ("Group, International Crisis"). The LaTeX encoding would
+# escape braces written here, so two private-use characters, which it keeps, stand for them until then.
+_OPEN, _CLOSE = "\ue000", "\ue001"
+logging.getLogger("pylatexenc.latexencode._unicode_to_latex_encoder").addFilter(
+    lambda record: not any(c in record.getMessage() for c in (_OPEN, _CLOSE)))   # kept as meant: say nothing
+
+
+def _bib_names(names: list[dict], whole=lambda name: name) -> str:
+    return " and ".join(f"{n['family']}, {n['given']}" if "family" in n else whole(n["literal"]) for n in names)
+
+
+def _braced(name: str) -> str:
+    return _OPEN + name.replace(_OPEN, "").replace(_CLOSE, "") + _CLOSE
 
 
 def bibtex(readings: list[Reading], catalogue: Catalogue) -> str:
@@ -365,9 +378,9 @@ def bibtex_of(items: list[dict]) -> str:
     for item in items:
         fields = [("title", item["title"])]
         if item.get("author"):
-            fields.append(("author", _bib_names(item["author"])))
+            fields.append(("author", _bib_names(item["author"], _braced)))
         if item.get("editor"):
-            fields.append(("editor", _bib_names(item["editor"])))
+            fields.append(("editor", _bib_names(item["editor"], _braced)))
         if item.get("issued"):
             fields.append(("year", str(item["issued"]["date-parts"][0][0])))
         if item.get("version"):
@@ -383,7 +396,8 @@ def bibtex_of(items: list[dict]) -> str:
             fields.append(("note", note.strip()))
         key = slug(item["id"])
         library.add(model.Entry(BIBTEX_TYPES.get(item["type"], "misc"), key, [model.Field(k, v) for k, v in fields]))
-    return bibtexparser.write_string(library, prepend_middleware=[middlewares.LatexEncodingMiddleware()])
+    text = bibtexparser.write_string(library, prepend_middleware=[middlewares.LatexEncodingMiddleware()])
+    return text.replace(_OPEN, "{").replace(_CLOSE, "}")
 
 
 RIS_TYPES = {"dataset": "DATA", "book": "BOOK", "chapter": "CHAP", "article-journal": "JOUR", "report": "RPRT", "thesis": "THES",
