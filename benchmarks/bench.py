@@ -33,6 +33,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -229,13 +230,20 @@ def run_child(backend, corpus, endpoint, runs, budget, limit=3600, server_pid=No
 
 
 def http_pages(base: str, paths: list[str], runs: int) -> dict:
+    """Each page's median and p95; a page answered with an error is reported with what it said (a
+    saved query past the time limit is a 503), and the run goes on: it stopped the whole report once."""
     out = {}
     for path in paths:
         times = []
-        for _ in range(runs):
-            t = time.perf_counter()
-            urllib.request.urlopen(base + path, timeout=120).read()
-            times.append(time.perf_counter() - t)
+        try:
+            for _ in range(runs):
+                t = time.perf_counter()
+                urllib.request.urlopen(base + path, timeout=120).read()
+                times.append(time.perf_counter() - t)
+        except urllib.error.HTTPError as err:
+            said = err.read().decode("utf-8", "replace").strip().splitlines()
+            out[path] = {"error": f"HTTP {err.code} after {len(times)} answers" + (f": {said[0][:120]}" if said else "")}
+            continue
         out[path] = {"median_ms": statistics.median(times) * 1000, "p95_ms": percentile(times, 95) * 1000}
     return out
 
@@ -377,7 +385,8 @@ def markdown(report: dict) -> str:
             held = f"; after the load runs, each worker: {workers}" if workers else ""
             lines += [f"**HTTP** ({h['server']}, started in {h['startup_s']:.1f} s{held}):", "",
                       "| page | median ms | p95 ms |", "|---|---:|---:|"]
-            lines += [f"| `{p}` | {v['median_ms']:.1f} | {v['p95_ms']:.1f} |" for p, v in h["pages"].items()]
+            lines += [f"| `{p}` | {v['median_ms']:.1f} | {v['p95_ms']:.1f} |" if "error" not in v else f"| `{p}` | {v['error']} | |"
+                      for p, v in h["pages"].items()]
             lines.append("")
             if h["load"]:
                 lines += ["| load (wrk, 2 threads, 16 connections) | requests/s | p50 ms | p99 ms | non-2xx |",
