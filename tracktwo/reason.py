@@ -346,13 +346,15 @@ class Running:
         return value
 
     def cancel(self) -> None:
-        if self._process is not None and self._process.exitcode is None:
+        if self._process is None:
+            return
+        if self._process.exitcode is None:
             try:
                 os.killpg(self._process.pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
-            self._process.join()
-            self._answers.close()
+        self._process.join()
+        self._answers.close()   # also when it had finished: its unread answer is not wanted
 
 
 def _reason_in_child(reasoner: Reasoner, cases: list[InputFile], sending) -> None:
