@@ -286,7 +286,10 @@ def serve_and_measure(corpus: Path, pages: list[str], runs: int, load_seconds: i
         base = f"http://127.0.0.1:{port}"
         started = time.perf_counter()
         wait(base + "/")
-        result = {"server": "gunicorn, 2 workers × 4 threads" if gunicorn else "waitress", "startup_s": time.perf_counter() - started,
+        from tracktwo.store import choose_backend   # the default, `auto`: which store it chose for this size
+        backend = choose_backend("auto", corpus / "build" / "tracktwo.nq")
+        result = {"server": ("gunicorn, 2 workers × 4 threads" if gunicorn else "waitress") + f", {backend}",
+                  "startup_s": time.perf_counter() - started,
                   "pages": http_pages(base, pages, runs)}
         result["load"] = [r for r in (wrk(base + p, load_seconds) for p in pages) if r]
         # the same page again and again is served from the page cache; pages at random are mostly not
@@ -485,6 +488,9 @@ def corpus_of(n: int) -> Path:
     if not (corpus / "build" / "tracktwo.nq").is_file():
         print(f"generating {n} cases …", file=sys.stderr)
         generate(n, corpus)
+    # as `tracktwo build` does after writing the dataset: the concept pages' rows (webapp.answers)
+    from webapp.answers import precompute
+    precompute(corpus / "build" / "tracktwo.nq")
     shutil.rmtree(corpus / "queries", ignore_errors=True)  # always the current saved queries
     shutil.copytree(ROOT / "queries", corpus / "queries")
     return corpus

@@ -6,10 +6,11 @@ process exists and has read what a query reads), the proportional memory (PSS) o
 worker with its query processes is read from /proc, and a case page and a cross-case `/sparql`
 query are timed over HTTP. The arrangements:
 
-- memory: the app's store in memory, and its `/sparql` workers' own copy in memory (the default);
+- memory: the app's store in memory, and its `/sparql` workers' own copy in memory (TRACKTWO_BACKEND=oxigraph,
+  what the default `auto` chooses up to TRACKTWO_DISK_ABOVE_MB of N-Quads);
 - query workers on disk: the app in memory, its `/sparql` workers reading one on-disk copy
   (TRACKTWO_QUERY_BACKEND=oxigraph-disk) that every worker shares through the page cache;
-- all on disk: the app too (TRACKTWO_BACKEND=oxigraph-disk).
+- all on disk: the app too (TRACKTWO_BACKEND=oxigraph-disk, what `auto` chooses above that size).
 
 The on-disk copy's size is reported beside the PSS: it lives in the page cache, counted once for
 the machine, not per process. Run alone:
@@ -36,8 +37,8 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.bench import free_port, wait, workers_memory  # noqa: E402
 
 ARRANGEMENTS = {
-    "memory": {},
-    "query workers on disk": {"TRACKTWO_QUERY_BACKEND": "oxigraph-disk"},
+    "memory": {"TRACKTWO_BACKEND": "oxigraph"},
+    "query workers on disk": {"TRACKTWO_BACKEND": "oxigraph", "TRACKTWO_QUERY_BACKEND": "oxigraph-disk"},
     "all on disk": {"TRACKTWO_BACKEND": "oxigraph-disk"},
 }
 CROSS_CASE = (ROOT / "queries" / "meeting-places.rq").read_text()

@@ -56,6 +56,7 @@ def built(tmp_path_factory) -> Project:
     """A copy of the repository's data, built once for the whole run (tests only read it). Under
     pytest-xdist the workers share one copy: the first to get the lock builds it, the others wait."""
     from filelock import FileLock
+    from webapp.answers import precompute
     base = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         base = base.parent   # the run's directory, above each worker's own
@@ -65,7 +66,8 @@ def built(tmp_path_factory) -> Project:
             shutil.rmtree(root, ignore_errors=True)
             for part in ("ontology", "cases", "queries"):
                 shutil.copytree(REPO / part, root / part)
-            build(Project.at(root))
+            result = build(Project.at(root))
+            precompute(result.path)   # as `tracktwo build` does: the pages read them
     return Project.at(root)
 
 

@@ -122,3 +122,24 @@ def test_a_folder_it_cannot_write_is_named(dataset_copy):
             open_repository(dataset_copy, "oxigraph-disk")
     finally:
         dataset_copy.parent.chmod(0o755)
+
+
+def test_auto_serves_a_small_dataset_from_memory_and_a_large_one_from_disk(dataset_copy):
+    """The default backend, `auto`, chooses by the size of the N-Quads (TRACKTWO_DISK_ABOVE_MB): the
+    test moves the threshold around the real dataset's size rather than making a large one."""
+    from webapp import create_app
+    size_mb = dataset_copy.stat().st_size / 2**20
+    for threshold, backend in ((size_mb * 2, "oxigraph"), (size_mb / 2, "oxigraph-disk")):
+        app = create_app({"TRACKTWO_DATASET": str(dataset_copy), "TESTING": True,
+                          "TRACKTWO_DISK_ABOVE_MB": threshold})
+        try:
+            assert (app.config["TRACKTWO_BACKEND"], app.extensions["tracktwo"].repo.name) == (backend, backend)
+            client = app.test_client()
+            assert client.get("/id/case/oslo-back-channel").status_code == 200
+            # a query worker opens its store too: on disk only when the app's is
+            answer = client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"},
+                                headers={"Accept": "application/sparql-results+json"})
+            assert answer.status_code == 200 and answer.get_json()["boolean"] is True
+            assert bool(stores(dataset_copy)) == (backend == "oxigraph-disk")
+        finally:
+            app.extensions["tracktwo"].close()

@@ -16,7 +16,7 @@ from .load import Project
 from .namespaces import bind_prefixes
 from .results import ALIASES, serialize
 from .sparql import as_table, run, with_prologue
-from .store import BACKENDS, open_repository
+from .store import BACKENDS, DISK_ABOVE_MB, open_repository
 from .validate import validate
 
 EXPORT_FORMATS = {"ttl": "turtle", "nt": "nt", "nq": "nquads", "trig": "trig", "jsonld": "json-ld"}
@@ -91,6 +91,8 @@ def cmd_build(args) -> int:
             print(problem)
         raise
     where = project.relative(result.path)
+    from webapp.answers import precompute   # the concept pages' rows, for the app to read
+    precompute(result.path)
     if result.skipped:
         print(f"up to date: {where} ({result.quads} quads); use --force to rebuild")
     else:
@@ -277,7 +279,7 @@ def cmd_serve(args) -> int:
     if args.backend != "sparql":
         config["TRACKTWO_DATASET"] = str(require_build(project))
     app = create_app(config)
-    print(f"serving http://{args.host}:{args.port}/ (backend: {args.backend})", file=sys.stderr)
+    print(f"serving http://{args.host}:{args.port}/ (backend: {app.config['TRACKTWO_BACKEND']})", file=sys.stderr)
     # more server threads than queries can run at once, so pages never wait behind /sparql
     serve(app, host=args.host, port=args.port, threads=app.config["TRACKTWO_THREADS"], ident=None)
     return 0
@@ -308,8 +310,9 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("-o", "--output", help="file to write (default: standard output); for datapackage, the folder")
     e.set_defaults(func=cmd_export)
 
-    backend = dict(choices=list(BACKENDS), default=os.environ.get("TRACKTWO_BACKEND", "oxigraph"),
-                   help="store backend (default: $TRACKTWO_BACKEND or oxigraph; sparql reads $TRACKTWO_ENDPOINT)")
+    backend = dict(choices=["auto", *BACKENDS], default=os.environ.get("TRACKTWO_BACKEND", "auto"),
+                   help="store backend (default: $TRACKTWO_BACKEND or auto: in memory, on disk above "
+                        f"{DISK_ABOVE_MB:g} MB of N-Quads; sparql reads $TRACKTWO_ENDPOINT)")
     q = sub.add_parser("sparql", help="run a read-only SPARQL query over the built dataset")
     q.add_argument("query", help="the query text, a .rq file, or - to read standard input")
     q.add_argument("--format", choices=RESULT_FORMATS, default="table")

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from .build import BuildFailed, build
+from .errors import TrackTwoError
 from .load import Project
 
 WATCHED = ("ontology", "cases", "queries", "webapp", "tracktwo")
@@ -37,12 +38,17 @@ def _server(root: Path, host: str, port: int, backend: str) -> subprocess.Popen:
 
 
 def _build(project: Project) -> bool:
+    from webapp.answers import precompute
     try:
         result = build(project)
+        precompute(result.path)   # the concept pages' rows (webapp.answers)
     except BuildFailed as failed:
         for problem in failed.report.problems:
             print(problem, file=sys.stderr)
         print(f"reload: {failed}; still serving the last good build", file=sys.stderr)
+        return False
+    except TrackTwoError as err:   # a broken query file, say: the app would not start with it
+        print(f"reload: {err}; still serving the last good build", file=sys.stderr)
         return False
     print(f"reload: built in {result.seconds:.1f} s (SHACL: {result.shacl_reused} files from cache; "
           f"{result.reasoned_cases} case(s) reasoned, {result.cache_hits} from cache)", file=sys.stderr)

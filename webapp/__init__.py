@@ -18,13 +18,20 @@ from flask import Flask, render_template
 
 from tracktwo.executor import Executor, StoreSpec
 from tracktwo.queries import Catalogue
-from tracktwo.store import open_repository, release_free_memory
+from tracktwo.store import choose_backend, open_repository, release_free_memory
 
 from . import settings
+from .answers import Answers
 from .state import AppState, install
 
 # Safe defaults in one place: webapp/settings.py, every one a TRACKTWO_* environment variable.
 DEFAULTS = {s.name: s.default for s in settings.SETTINGS}
+
+
+def make_catalogue(saved: str | None = None) -> Catalogue:
+    """The saved queries (the checkout's, or another folder), the page sections and page queries."""
+    here = Path(__file__).resolve().parent
+    return Catalogue(Path(saved or here.parent / "queries"), here / "sections", here / "queries")
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -35,13 +42,13 @@ def create_app(config: dict | None = None) -> Flask:
         app.logger.warning("ignoring %s: not a tracktwo setting", name)
 
     # Every query file first, checked: a broken one stops the app here, named by file and line
-    here = Path(__file__).resolve().parent
-    catalogue = Catalogue(Path(app.config["TRACKTWO_QUERIES"] or here.parent / "queries"),
-                          here / "sections", here / "queries")
+    catalogue = make_catalogue(app.config["TRACKTWO_QUERIES"])
     catalogue.check()
 
-    spec = StoreSpec(str(Path(app.config["TRACKTWO_DATASET"])), app.config["TRACKTWO_BACKEND"],
-                     app.config["TRACKTWO_ENDPOINT"], app.config["TRACKTWO_ENDPOINT_TIMEOUT"])
+    dataset = Path(app.config["TRACKTWO_DATASET"])
+    backend = choose_backend(app.config["TRACKTWO_BACKEND"], dataset, app.config["TRACKTWO_DISK_ABOVE_MB"])
+    app.config["TRACKTWO_BACKEND"] = backend   # what `auto` chose, for the log and the pages that say so
+    spec = StoreSpec(str(dataset), backend, app.config["TRACKTWO_ENDPOINT"], app.config["TRACKTWO_ENDPOINT_TIMEOUT"])
     # The executor next: it forks a process for the query workers before the app opens its store
     # (forking after would make the app's reads slower), and that process opens its own copy once
     # the app's is open: the app is ready after one load, not two side by side
@@ -55,7 +62,9 @@ def create_app(config: dict | None = None) -> Flask:
     if embedded:
         repo.labels()  # the label index, built now rather than on the first request of each worker
         release_free_memory()
-    install(app, AppState(repo, executor, catalogue, repo.graph_names()))
+    # concept pages worked out by the build (webapp.answers); a remote server may hold other data
+    answers = Answers.of(Path(spec.dataset)) if embedded else Answers()
+    install(app, AppState(repo, executor, catalogue, repo.graph_names(), answers=answers))
     executor.load()
 
     from . import format, guards, logs, negotiation, security

@@ -79,7 +79,11 @@ class Setting:
 
 SETTINGS = (
     Setting("TRACKTWO_DATASET", str, "build/tracktwo.nq", "the built dataset (N-Quads)"),
-    Setting("TRACKTWO_BACKEND", str, "oxigraph", "the store backend", choices=("oxigraph", "oxigraph-disk", "rdflib", "sparql")),
+    Setting("TRACKTWO_BACKEND", str, "auto", "the store backend; `auto`: `oxigraph` (in memory) for a dataset up to "
+            "`TRACKTWO_DISK_ABOVE_MB`, `oxigraph-disk` above", choices=("auto", "oxigraph", "oxigraph-disk", "rdflib", "sparql")),
+    Setting("TRACKTWO_DISK_ABOVE_MB", float, 64.0, "megabytes of N-Quads above which `auto` serves the dataset from "
+            "the on-disk store (one copy in the page cache for every process) rather than a copy in memory in each",
+            minimum=0, maximum=1_000_000),
     Setting("TRACKTWO_QUERY_BACKEND", str, None, "the store of the `/sparql` query workers, when it is to differ from "
             "the app's: `oxigraph-disk` keeps one on-disk copy in the page cache for all of them instead of one in "
             "memory each (the app's is `oxigraph`)", choices=("oxigraph", "oxigraph-disk")),

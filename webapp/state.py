@@ -26,6 +26,7 @@ class AppState:
     search_index: Any = None                # every label, for /search (webapp.search.SearchIndex)
     downloads: dict = field(default_factory=dict)   # Turtle / JSON-LD of the whole dataset, made once
     page_cache: Any = None                  # rendered pages (webapp.cache.PageCache)
+    answers: Any = None                     # concept pages' rows worked out by the build (webapp.answers.Answers)
 
     def close(self) -> None:
         """End the query processes (tests and servers that make many apps call this)."""

@@ -1,0 +1,158 @@
+"""Answers worked out once per build for the pages of the concepts many things point at.
+
+A concept (a track, a role, a region …) is a short word that, in a large corpus, thousands of
+things use: at 10,000 synthetic cases the page of track 2 read every dialogue to show the first
+100 (238 ms) and every link to it to show 500 (202 ms), and sorting them needs them all. What
+those pages show changes only with a build, so `tracktwo build` works out their page queries and
+sections once, for every concept with at least HUB_LINKS links to it, and keeps the rows beside
+the dataset in a file named after its fingerprint (its size, time and manifest): a new build gets
+a new file, and a file of another build is never read. The app reads the rows from there instead
+of the store, with the embedded engines only (a remote server may hold other data); without the
+file the pages run the queries as usual.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import logging
+import os
+from pathlib import Path
+
+from rdflib import URIRef
+
+from tracktwo.diskstore import fingerprint
+from tracktwo.errors import TrackTwoError
+from tracktwo.namespaces import ID
+from tracktwo.store import Result, _from_json
+
+log = logging.getLogger("tracktwo.answers")
+
+HUB_LINKS = 100          # links to a concept from which its page is worked out at build time
+VERSION = "1"            # bump when the file's layout changes
+# the resource page's own queries bound to ?r that return rows (the description is a graph, and
+# bounded by what the resource itself says)
+PAGE_QUERIES = ("resource-outgoing", "resource-incoming", "resource-citations", "resource-schemaorg")
+HUBS = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?c (COUNT(?s) AS ?n) WHERE { ?c a skos:Concept . ?s ?p ?c } GROUP BY ?c HAVING (COUNT(?s) >= ?least)"""
+
+
+def path_for(nquads: Path) -> Path:
+    return nquads.parent / f"{nquads.stem}.answers-{fingerprint(nquads)}.json"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _term(term) -> dict:
+    """An rdflib term as SPARQL 1.1 JSON results write it (read back by tracktwo.store._from_json)."""
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if not hasattr(term, "language"):
+        return {"type": "bnode", "value": str(term)}
+    out = {"type": "literal", "value": str(term)}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype:
+        out["datatype"] = str(term.datatype)
+    return out
+
+
+def _queries(catalogue, kind: str):
+    """(name, text) of every query a concept page of this kind runs on the app's store."""
+    for name in PAGE_QUERIES:
+        yield name, catalogue.page(name).text
+    for spec in catalogue.sections.get(kind, []):
+        if not spec.saved:  # a section that is a saved query runs in a worker with the reader's limits
+            yield spec.name, spec.text
+
+
+def compute(repo, catalogue, least: int = HUB_LINKS) -> dict:
+    """{query name: {"text": digest of its text, "rows": {concept IRI: result}}} for every concept
+    with at least `least` links to it."""
+    hubs = [row["c"] for row in repo.select(HUBS.replace("?least", str(int(least))))
+            if str(row["c"]).startswith(str(ID))]
+    answers: dict = {}
+    for iri in sorted(hubs):
+        kind = str(iri)[len(str(ID)):].split("/", 1)[0]
+        for name, text in _queries(catalogue, kind):
+            out = repo.query(text, {"r": iri})
+            entry = answers.setdefault(name, {"text": _digest(text), "rows": {}})
+            entry["rows"][str(iri)] = {"vars": out.variables,
+                                       "rows": [{k: _term(v) for k, v in row.items()} for row in out.rows]}
+    return answers
+
+
+def ensure(nquads: Path, catalogue, repo=None, least: int = HUB_LINKS) -> Path:
+    """The answers file of this build of `nquads`, worked out now if there is none (under a lock, so
+    that two builds or processes at once work it out once); the files of older builds are removed."""
+    nquads = Path(nquads)
+    target = path_for(nquads)
+    lock_path = nquads.parent / f"{nquads.stem}.answers.lock"
+    try:
+        lock = open(lock_path, "w")
+    except OSError as err:
+        raise TrackTwoError(f"{lock_path}: cannot write the precomputed answers beside the dataset: {err.strerror}") from None
+    with lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not target.is_file():
+            if repo is None:
+                from tracktwo.store import OxigraphRepository
+                repo = OxigraphRepository(nquads)
+            data = {"version": VERSION, "least": least, "answers": compute(repo, catalogue, least)}
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(data), encoding="utf-8")
+            os.replace(tmp, target)
+        for old in nquads.parent.glob(f"{nquads.stem}.answers-*.json"):
+            if old != target:
+                old.unlink(missing_ok=True)
+    return target
+
+
+def precompute(nquads: Path) -> Path:
+    """ensure() with the app's own page queries and sections (a broken query file is named)."""
+    from . import make_catalogue
+    catalogue = make_catalogue()
+    catalogue.check()
+    return ensure(nquads, catalogue)
+
+
+class Answers:
+    """The precomputed rows of one build, read once; `get` gives a fresh Result or None."""
+
+    def __init__(self, data: dict | None = None):
+        self.answers = (data or {}).get("answers", {})
+        self.parsed: dict = {}
+
+    @classmethod
+    def of(cls, nquads: Path) -> "Answers":
+        """The answers of this very build of `nquads`, or none (no file, or a file that cannot be read)."""
+        try:
+            data = json.loads(path_for(Path(nquads)).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            log.info("%s: no precomputed answers for this build (`tracktwo build` makes them)", nquads)
+            return cls()
+        except (OSError, ValueError) as err:
+            log.warning("%s: precomputed answers not used: %s", nquads, err)
+            return cls()
+        return cls(data if data.get("version") == VERSION else None)
+
+    def __len__(self) -> int:
+        return sum(len(entry["rows"]) for entry in self.answers.values())
+
+    def get(self, name: str, text: str, bindings: dict | None) -> Result | None:
+        if not bindings or set(bindings) != {"r"}:
+            return None
+        entry = self.answers.get(name)
+        if entry is None or entry["text"] != _digest(text):   # a query edited since the build
+            return None
+        key = (name, str(bindings["r"]))
+        if key not in self.parsed:
+            stored = entry["rows"].get(key[1])
+            if stored is None:
+                return None
+            self.parsed[key] = (stored["vars"], [{k: _from_json(v) for k, v in row.items()} for row in stored["rows"]])
+        variables, rows = self.parsed[key]
+        return Result("select", list(variables), [dict(row) for row in rows])
