@@ -13,14 +13,17 @@ from collections import Counter
 from rdflib import Dataset, URIRef
 from rdflib.namespace import RDF, SKOS
 
+import pytest
+
 from tracktwo.build import dataset_path
+from tracktwo.errors import TrackTwoError
 from webapp import create_app, make_catalogue
-from webapp.answers import HUB_LINKS, Answers, compute, ensure, path_for
+from webapp.answers import HERE, HUB_LINKS, Answers, ConceptQueries, compute, path_for, precompute
 
 
 def test_every_precomputed_answer_is_the_live_answer(embedded_repo):
-    catalogue = make_catalogue()
-    answers = Answers({"answers": compute(embedded_repo, catalogue, least=1)})   # every concept in use
+    catalogue = make_catalogue()   # the app's: the texts it will look answers up by
+    answers = Answers({"answers": compute(embedded_repo, ConceptQueries(), least=1)})   # every concept in use
     compared = Counter()
     for name, entry in answers.answers.items():
         text = catalogue.page(name).text if name in catalogue.pages else \
@@ -45,7 +48,7 @@ def test_the_threshold_picks_the_concepts_with_that_many_links(built, embedded_r
     links = Counter(o for _s, _p, o in triples if o in concepts)
     expected = {str(c) for c, n in links.items() if n >= HUB_LINKS}
     assert 5 < len(expected) < len(concepts)   # the threshold picks some, not all
-    got = compute(embedded_repo, make_catalogue(), HUB_LINKS)
+    got = compute(embedded_repo, ConceptQueries(), HUB_LINKS)
     assert set(got["resource-incoming"]["rows"]) == expected
 
 
@@ -60,7 +63,7 @@ def _copy_build(built, tmp_path):
 
 def test_the_app_reads_its_own_build_s_answers_and_no_other(built, tmp_path):
     nquads = _copy_build(built, tmp_path)
-    target = ensure(nquads, make_catalogue())
+    target = precompute(nquads)
     data = json.loads(target.read_text())
     track2 = "https://w3id.org/tracktwo/id/track/track-2"
     first = data["answers"]["concept-processes"]["rows"][track2]["rows"][0]
@@ -88,7 +91,7 @@ def test_the_app_reads_its_own_build_s_answers_and_no_other(built, tmp_path):
 
 def test_an_edited_query_is_not_answered_from_the_build(embedded_repo):
     catalogue = make_catalogue()
-    answers = Answers({"answers": compute(embedded_repo, catalogue, HUB_LINKS)})
+    answers = Answers({"answers": compute(embedded_repo, ConceptQueries(), HUB_LINKS)})
     text = catalogue.page("resource-incoming").text
     iri = URIRef("https://w3id.org/tracktwo/id/track/track-2")
     assert answers.get("resource-incoming", text, {"r": iri}) is not None
@@ -110,3 +113,15 @@ def test_tracktwo_build_writes_the_answers_and_removes_other_builds(built, tmp_p
     assert result.returncode == 0, result.stderr
     assert json.loads(expected.read_bytes()) == json.loads(original)
     assert not stale.exists()
+
+
+def test_a_broken_section_stops_the_precomputation_with_its_file_and_line(built, tmp_path):
+    pages, sections = tmp_path / "queries", tmp_path / "sections"
+    shutil.copytree(HERE / "queries", pages)
+    shutil.copytree(HERE / "sections", sections)
+    (sections / "concept-cases.rq").write_text((HERE / "sections" / "concept-cases.rq").read_text()
+                                               .replace("rdfs:label ?caseLabel .", "rdfs:label ?caseLabel . }"))
+    nquads = _copy_build(built, tmp_path)
+    with pytest.raises(TrackTwoError, match=r"concept-cases\.rq:\d+"):
+        precompute(nquads, ConceptQueries(pages, sections))
+    assert not path_for(nquads).exists()
