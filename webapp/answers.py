@@ -5,10 +5,11 @@ things use: at 10,000 synthetic cases the page of track 2 read every dialogue to
 100 (238 ms) and every link to it to show 500 (202 ms), and sorting them needs them all. What
 those pages show changes only with a build, so `tracktwo build` works out their page queries and
 sections once, for every concept with at least HUB_LINKS links to it, and keeps the rows beside
-the dataset in a file named after its fingerprint (its size, time and manifest): a new build gets
-a new file, and a file of another build is never read. The app reads the rows from there instead
-of the store, with the embedded engines only (a remote server may hold other data); without the
-file the pages run the queries as usual.
+the dataset in a file named after the file's layout (VERSION) and the dataset's fingerprint (its
+size, time and manifest): a new build gets a new file, and a file of another build is never read.
+Answers are kept by the text of their query, so a query edited since is run, not looked up. The
+app reads the rows from there instead of the store, with the embedded engines only (a remote server
+may hold other data); without the file the pages run the queries as usual.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ log = logging.getLogger("tracktwo.answers")
 
 HERE = Path(__file__).resolve().parent
 HUB_LINKS = 100          # links to a concept from which its page is worked out at build time
-VERSION = "1"            # bump when the file's layout changes
+VERSION = "2"            # bump when the file's layout changes
 # the resource page's own queries bound to ?r that return rows (the description is a graph, and
 # bounded by what the resource itself says)
 PAGE_QUERIES = ("resource-outgoing", "resource-incoming", "resource-citations", "resource-schemaorg")
@@ -41,7 +42,7 @@ SELECT ?c (COUNT(?s) AS ?n) WHERE { ?c a skos:Concept . ?s ?p ?c } GROUP BY ?c H
 
 
 def path_for(nquads: Path) -> Path:
-    return nquads.parent / f"{nquads.stem}.answers-{fingerprint(nquads)}.json"
+    return nquads.parent / f"{nquads.stem}.answers-v{VERSION}-{fingerprint(nquads)}.json"
 
 
 def _digest(text: str) -> str:
@@ -83,8 +84,8 @@ class ConceptQueries:
 
 
 def compute(repo, queries: ConceptQueries, least: int = HUB_LINKS) -> dict:
-    """{query name: {"text": digest of its text, "rows": {concept IRI: result}}} for every concept
-    with at least `least` links to it."""
+    """{digest of a query's text: {"name": its file's name, "rows": {concept IRI: result}}} for every
+    concept with at least `least` links to it (by text, so that a query edited since is not answered)."""
     hubs = [row["c"] for row in repo.select(HUBS.replace("?least", str(int(least))))
             if str(row["c"]).startswith(str(ID))]
     answers: dict = {}
@@ -92,7 +93,7 @@ def compute(repo, queries: ConceptQueries, least: int = HUB_LINKS) -> dict:
         kind = str(iri)[len(str(ID)):].split("/", 1)[0]
         for name, text in queries.of(kind):
             out = repo.query(text, {"r": iri})
-            entry = answers.setdefault(name, {"text": _digest(text), "rows": {}})
+            entry = answers.setdefault(_digest(text), {"name": name, "rows": {}})
             entry["rows"][str(iri)] = {"vars": out.variables,
                                        "rows": [{k: _term(v) for k, v in row.items()} for row in out.rows]}
     return answers
@@ -148,13 +149,14 @@ class Answers:
     def __len__(self) -> int:
         return sum(len(entry["rows"]) for entry in self.answers.values())
 
-    def get(self, name: str, text: str, bindings: dict | None) -> Result | None:
+    def get(self, text: str, bindings: dict | None) -> Result | None:
         if not bindings or set(bindings) != {"r"}:
             return None
-        entry = self.answers.get(name)
-        if entry is None or entry["text"] != _digest(text):   # a query edited since the build
+        digest = _digest(text)
+        entry = self.answers.get(digest)
+        if entry is None:   # not worked out, or a query edited since the build
             return None
-        key = (name, str(bindings["r"]))
+        key = (digest, str(bindings["r"]))
         if key not in self.parsed:
             stored = entry["rows"].get(key[1])
             if stored is None:

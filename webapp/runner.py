@@ -34,15 +34,16 @@ def result(name: str, **bindings) -> Result:
     if undeclared:  # a programming error, caught by the tests of every page
         raise TypeError(f"{spec.path}: binds {sorted(spec.binds)}, not {sorted(undeclared)}")
     started = time.perf_counter()
-    out = _precomputed(name, spec.text, bindings) or state().repo.query(spec.text, bindings or None)
+    out = _precomputed(spec.text, bindings) or state().repo.query(spec.text, bindings or None)
     _cap(out)
     log.debug("%s: %d rows, %.1f ms", name, len(out.rows), (time.perf_counter() - started) * 1000)
     return out
 
 
-def _precomputed(name: str, text: str, bindings: dict) -> Result | None:
+def _precomputed(text: str, bindings: dict) -> Result | None:
+    """The rows the build worked out for this query and resource (webapp.answers), if it did."""
     answers = state().answers
-    return answers.get(name, text, bindings) if answers is not None else None
+    return answers.get(text, bindings) if answers is not None else None
 
 
 def rows(name: str, **bindings) -> list[dict]:
@@ -79,7 +80,7 @@ def section(spec: QuerySpec, iri: URIRef, kind: str = "") -> Result | None:
         if query.view != "table" and out.rows:  # the saved query's picture, above its table
             out.picture = draw(query.view, query.encode, out.rows, cell_text)
     else:
-        out = _precomputed(spec.name, spec.text, {"r": iri}) or state().repo.query(spec.text, {"r": iri})
+        out = _precomputed(spec.text, {"r": iri}) or state().repo.query(spec.text, {"r": iri})
         _cap(out)
         if spec.shows is not None and len(out.rows) > spec.shows:
             # a long section shows its first rows and links to the whole list (see `#+ more:`)
