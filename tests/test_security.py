@@ -417,7 +417,7 @@ def test_the_command_line_prints_no_traceback_for_an_invalid_literal(built):
 def test_settings_are_checked_at_start_up_and_the_readme_lists_them_all():
     from webapp.settings import SettingsError, markdown_table
     for bad, message in [({"TRACKTWO_PAGE_SIZE": "0"}, "TRACKTWO_PAGE_SIZE must be a whole number from 1 to 100000, not '0'"),
-                         ({"TRACKTWO_PAGE_SIZE": "²"}, "not '²'"), ({"TRACKTWO_BACKEND": "mysql"}, "one of oxigraph"),
+                         ({"TRACKTWO_PAGE_SIZE": "²"}, "not '²'"), ({"TRACKTWO_BACKEND": "mysql"}, "one of auto, oxigraph, oxigraph-disk"),
                          ({"TRACKTWO_QUERY_TIMEOUT": "nan"}, "TRACKTWO_QUERY_TIMEOUT must be a number"),
                          ({"TRACKTWO_PAGESIZE": "5"}, "unknown setting TRACKTWO_PAGESIZE")]:
         with pytest.raises(SettingsError, match=message):
