@@ -75,7 +75,9 @@ def test_the_app_reads_its_own_build_s_answers_and_no_other(built, tmp_path):
     def page():
         app = create_app({"TRACKTWO_DATASET": str(nquads), "TESTING": True})
         try:
-            return app.test_client().get("/id/track/track-2").get_data(as_text=True)
+            response = app.test_client().get("/id/track/track-2")
+            assert response.status_code == 200
+            return response.get_data(as_text=True)
         finally:
             app.extensions["tracktwo"].close()
 
@@ -83,8 +85,13 @@ def test_the_app_reads_its_own_build_s_answers_and_no_other(built, tmp_path):
     data["version"] = "0"   # a file of another layout is not read
     target.write_text(json.dumps(data))
     assert "A label only the precomputed rows carry" not in page()
+    damaged = {**json.loads(json.dumps(data)), "version": VERSION}
+    damaged["answers"][next(iter(damaged["answers"]))]["rows"][track2] = {"vars": ["x"], "rows": [{"x": 1}]}
+    target.write_text(json.dumps(damaged))   # a damaged file is not read either: no 500
+    assert "A label only the precomputed rows carry" not in page()
     data["version"] = VERSION
     target.write_text(json.dumps(data))
+    assert "A label only the precomputed rows carry" in page()
     os.utime(nquads, ns=(0, nquads.stat().st_mtime_ns + 1))   # another build: another fingerprint
     html = page()
     assert "A label only the precomputed rows carry" not in html

@@ -126,6 +126,21 @@ def precompute(nquads: Path, queries: ConceptQueries | None = None, repo=None, l
     return target
 
 
+def _well_formed(data) -> bool:
+    """Whether a file read back has the layout compute() writes, down to each stored result."""
+    if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(data.get("answers"), dict):
+        return False
+    for entry in data["answers"].values():
+        if not isinstance(entry, dict) or not isinstance(entry.get("rows"), dict):
+            return False
+        for stored in entry["rows"].values():
+            if not (isinstance(stored, dict) and isinstance(stored.get("vars"), list) and isinstance(stored.get("rows"), list)
+                    and all(isinstance(row, dict) and all(isinstance(v, dict) and "type" in v and "value" in v
+                                                          for v in row.values()) for row in stored["rows"])):
+                return False
+    return True
+
+
 class Answers:
     """The precomputed rows of one build, read once; `get` gives a fresh Result or None."""
 
@@ -144,7 +159,10 @@ class Answers:
         except (OSError, ValueError) as err:
             log.warning("%s: precomputed answers not used: %s", nquads, err)
             return cls()
-        return cls(data if data.get("version") == VERSION else None)
+        if not _well_formed(data):   # written by another version, or damaged: the store answers
+            log.warning("%s: precomputed answers not used: not of layout %s", nquads, VERSION)
+            return cls()
+        return cls(data)
 
     def __len__(self) -> int:
         return sum(len(entry["rows"]) for entry in self.answers.values())
