@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, run_cli
 from tracktwo.build import dataset_path
 from saved import NEEDS, REGISTRY, normalised
 from tracktwo.errors import TrackTwoError
@@ -143,3 +143,21 @@ def test_auto_serves_a_small_dataset_from_memory_and_a_large_one_from_disk(datas
             assert bool(stores(dataset_copy)) == (backend == "oxigraph-disk")
         finally:
             app.extensions["tracktwo"].close()
+
+
+def test_the_command_line_chooses_as_the_app_does(built, tmp_path):
+    """`--backend auto` (the default) reads TRACKTWO_DISK_ABOVE_MB as the app does, and says what is
+    wrong with a value it cannot take."""
+    root = tmp_path / "r"
+    (root / "build").mkdir(parents=True)
+    for part in ("ontology", "cases", "queries"):
+        shutil.copytree(built.root / part, root / part)
+    copy_dataset(built, root / "build")
+    ask = ("--root", root, "sparql", "ASK { ?s ?p ?o }")
+    small = run_cli(*ask, env={"TRACKTWO_DISK_ABOVE_MB": "1000"})
+    assert (small.returncode, small.stdout.strip(), stores(root / "build" / "tracktwo.nq")) == (0, "yes", [])
+    large = run_cli(*ask, env={"TRACKTWO_DISK_ABOVE_MB": "0.5"})
+    assert (large.returncode, large.stdout.strip()) == (0, "yes") and stores(root / "build" / "tracktwo.nq")
+    bad = run_cli(*ask, env={"TRACKTWO_DISK_ABOVE_MB": "lots"})
+    assert bad.returncode == 1 and "TRACKTWO_DISK_ABOVE_MB must be a number" in bad.stderr
+    assert "Traceback" not in bad.stderr

@@ -16,7 +16,7 @@ from .load import Project
 from .namespaces import bind_prefixes
 from .results import ALIASES, serialize
 from .sparql import as_table, run, with_prologue
-from .store import BACKENDS, DISK_ABOVE_MB, open_repository
+from .store import BACKENDS, DISK_ABOVE_MB, choose_backend, open_repository
 from .validate import validate
 
 EXPORT_FORMATS = {"ttl": "turtle", "nt": "nt", "nq": "nquads", "trig": "trig", "jsonld": "json-ld"}
@@ -146,7 +146,11 @@ def cmd_sparql(args) -> int:
 def _repository(project: Project, backend: str):
     if backend == "sparql":
         return open_repository(None, "sparql", os.environ.get("TRACKTWO_ENDPOINT"))
-    return open_repository(require_build(project), backend)
+    dataset = require_build(project)
+    if backend == "auto":   # by the app's own setting, checked as the app checks it
+        from webapp.settings import BY_NAME
+        backend = choose_backend(backend, dataset, BY_NAME["TRACKTWO_DISK_ABOVE_MB"].read(os.environ.get("TRACKTWO_DISK_ABOVE_MB")))
+    return open_repository(dataset, backend)
 
 
 def cmd_stats(args) -> int:

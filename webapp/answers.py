@@ -164,9 +164,6 @@ class Answers:
             return cls()
         return cls(data)
 
-    def __len__(self) -> int:
-        return sum(len(entry["rows"]) for entry in self.answers.values())
-
     def get(self, text: str, bindings: dict | None) -> Result | None:
         if not bindings or set(bindings) != {"r"}:
             return None

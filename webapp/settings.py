@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tracktwo.errors import TrackTwoError
+from tracktwo.store import DISK_ABOVE_MB
 
 
 class SettingsError(TrackTwoError):
@@ -81,7 +82,7 @@ SETTINGS = (
     Setting("TRACKTWO_DATASET", str, "build/tracktwo.nq", "the built dataset (N-Quads)"),
     Setting("TRACKTWO_BACKEND", str, "auto", "the store backend; `auto`: `oxigraph` (in memory) for a dataset up to "
             "`TRACKTWO_DISK_ABOVE_MB`, `oxigraph-disk` above", choices=("auto", "oxigraph", "oxigraph-disk", "rdflib", "sparql")),
-    Setting("TRACKTWO_DISK_ABOVE_MB", float, 64.0, "megabytes of N-Quads above which `auto` serves the dataset from "
+    Setting("TRACKTWO_DISK_ABOVE_MB", float, DISK_ABOVE_MB, "megabytes of N-Quads above which `auto` serves the dataset from "
             "the on-disk store (one copy in the page cache for every process) rather than a copy in memory in each",
             minimum=0, maximum=1_000_000),
     Setting("TRACKTWO_QUERY_BACKEND", str, None, "the store of the `/sparql` query workers, when it is to differ from "
