@@ -21,7 +21,7 @@ import logging
 import os
 from pathlib import Path
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 
 from tracktwo.diskstore import fingerprint
 from tracktwo.errors import TrackTwoError
@@ -53,7 +53,7 @@ def _term(term) -> dict:
     """An rdflib term as SPARQL 1.1 JSON results write it (read back by tracktwo.store._from_json)."""
     if isinstance(term, URIRef):
         return {"type": "uri", "value": str(term)}
-    if not hasattr(term, "language"):
+    if not isinstance(term, Literal):
         return {"type": "bnode", "value": str(term)}
     out = {"type": "literal", "value": str(term)}
     if term.language:
